@@ -1,0 +1,162 @@
+# Spindle: top-level build.
+#
+#   make            build/spindle.img (GPT disk, FAT32 ESP with loader, kernel, root archive, cmdline)
+#   make run        boot it in QEMU on OVMF, console on this terminal (Ctrl-A X quits)
+#   make test       host unit tests + in-QEMU tests; last line "N passed, N failed"
+#   make deps       install (or name) the Debian packages the build and the tests need
+#   make clean
+#
+# Variables: CMDLINE="..." (kernel command line), OVERLAY=dir (extra root files), SMP=n, MEM=size,
+# BUILD=dir (build directory; lets several trees build side by side).
+#
+# Sources are found by wildcard: a new .c or .S file in a kernel folder is built and linked
+# without editing this file.
+
+BUILD   ?= build
+CMDLINE ?=
+OVERLAY ?=
+SMP     ?= 1
+MEM     ?= 512M
+
+CC      := gcc
+LD      := ld
+OBJCOPY := objcopy
+NM      := nm
+
+IMG      := $(BUILD)/spindle.img
+KERNEL   := $(BUILD)/kernel.elf
+LOADER   := $(BUILD)/BOOTX64.EFI
+ROOT_TAR := $(BUILD)/root.tar
+
+.PHONY: all run test deps clean host-test kernel loader image FORCE
+all: image
+
+# ---------------------------------------------------------------- kernel
+KERNEL_DIRS := kernel kernel/arch kernel/console kernel/lib kernel/acpi kernel/time \
+               syscall mm sched
+KERNEL_C    := $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c))
+KERNEL_S    := $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.S))
+KERNEL_OBJS := $(patsubst %,$(BUILD)/k/%.o,$(basename $(KERNEL_C) $(KERNEL_S))) $(BUILD)/k/font.o
+
+# The console font is converted at build time from a PSF font Debian ships (package console-setup-linux),
+# so no font data is kept in the tree.
+FONT_PSF := /usr/share/consolefonts/Lat15-Terminus16.psf.gz
+
+KERNEL_CFLAGS := -std=c17 -O2 -g -Wall -Wextra -Werror \
+    -ffreestanding -fno-builtin -fno-tree-loop-distribute-patterns \
+    -fno-stack-protector -fno-pic -fno-pie -mcmodel=kernel \
+    -mno-red-zone -mgeneral-regs-only -fno-omit-frame-pointer \
+    -fno-asynchronous-unwind-tables -fcf-protection=none \
+    -I. -Iinclude -MMD -MP
+KERNEL_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
+    -T kernel/kernel.ld
+
+$(BUILD)/k/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+$(BUILD)/k/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(KERNEL_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
+
+# Two-pass link: the symbol table for backtraces is generated from the first link and placed
+# in the last section (.ksyms), so adding it moves no other symbol.
+$(BUILD)/ksyms-empty.S: tools/gen-ksyms.sh
+	@mkdir -p $(dir $@)
+	sh tools/gen-ksyms.sh < /dev/null > $@
+
+$(BUILD)/kernel.stage1.elf: $(KERNEL_OBJS) $(BUILD)/k/ksyms-empty.o kernel/kernel.ld
+	$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(BUILD)/k/ksyms-empty.o
+
+$(BUILD)/ksyms.S: $(BUILD)/kernel.stage1.elf tools/gen-ksyms.sh
+	$(NM) -n $< | sh tools/gen-ksyms.sh > $@
+
+$(BUILD)/font.c: tools/gen-font.sh $(FONT_PSF)
+	@mkdir -p $(dir $@)
+	sh tools/gen-font.sh $(FONT_PSF) > $@.tmp && mv $@.tmp $@
+$(BUILD)/k/font.o: $(BUILD)/font.c
+	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+$(BUILD)/k/ksyms-empty.o: $(BUILD)/ksyms-empty.S
+	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+$(BUILD)/k/ksyms.o: $(BUILD)/ksyms.S
+	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+$(KERNEL): $(KERNEL_OBJS) $(BUILD)/k/ksyms.o kernel/kernel.ld
+	$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(BUILD)/k/ksyms.o
+	@$(NM) -n $(BUILD)/kernel.stage1.elf | grep -v ksyms > $(BUILD)/syms1.txt
+	@$(NM) -n $@ | grep -v ksyms > $(BUILD)/syms2.txt
+	@cmp -s $(BUILD)/syms1.txt $(BUILD)/syms2.txt || \
+	    { echo "error: symbols moved between link passes"; rm -f $@; exit 1; }
+
+kernel: $(KERNEL)
+
+# ---------------------------------------------------------------- loader (gnu-efi)
+EFI_INC  := /usr/include/efi
+EFI_LIB  := /usr/lib
+LOADER_C := $(wildcard efi/*.c) kernel/lib/elf_check.c
+LOADER_OBJS := $(patsubst %.c,$(BUILD)/efi/%.o,$(LOADER_C))
+EFI_CFLAGS := -std=c17 -O2 -Wall -Wextra -Werror \
+    -fpic -ffreestanding -fshort-wchar -mno-red-zone -maccumulate-outgoing-args \
+    -fno-stack-protector -fno-builtin -fno-tree-loop-distribute-patterns \
+    -fno-asynchronous-unwind-tables -fcf-protection=none \
+    -I$(EFI_INC) -I$(EFI_INC)/x86_64 -I. -Iinclude -DSPINDLE_LOADER -MMD -MP
+
+$(BUILD)/efi/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(EFI_CFLAGS) -c $< -o $@
+
+$(BUILD)/loader.so: $(LOADER_OBJS)
+	$(LD) -shared -Bsymbolic -nostdlib -znocombreloc -T $(EFI_LIB)/elf_x86_64_efi.lds \
+	    $(EFI_LIB)/crt0-efi-x86_64.o $(LOADER_OBJS) -L$(EFI_LIB) -lgnuefi -lefi -o $@
+
+$(LOADER): $(BUILD)/loader.so
+	$(OBJCOPY) -j .text -j .sdata -j .data -j .rodata -j .dynamic -j .dynsym -j .rel \
+	    -j .rela -j .rel.* -j .rela.* -j .reloc --target efi-app-x86_64 --subsystem=10 \
+	    --strip-all $< $@
+
+loader: $(LOADER)
+
+# ---------------------------------------------------------------- root archive and image
+# The root tree is apps/files plus the built programs plus OVERLAY; rebuilt every time
+# because its inputs are whole directories.
+$(ROOT_TAR): FORCE
+	@rm -rf $(BUILD)/root && mkdir -p $(BUILD)/root
+	@cp -R apps/files/. $(BUILD)/root/
+	@if [ -n "$(OVERLAY)" ]; then cp -R "$(OVERLAY)"/. $(BUILD)/root/; fi
+	@cd $(BUILD)/root && tar --format=ustar --owner=0 --group=0 --sort=name \
+	    --mtime=@0 -cf ../root.tar.new . && cd - >/dev/null
+	@cmp -s $(BUILD)/root.tar.new $@ || mv $(BUILD)/root.tar.new $@
+	@rm -f $(BUILD)/root.tar.new
+
+# Rewritten only when CMDLINE changes, so the image is not rebuilt for nothing.
+$(BUILD)/cmdline.txt: FORCE
+	@mkdir -p $(BUILD)
+	@printf '%s\n' '$(CMDLINE)' > $@.new
+	@cmp -s $@.new $@ || mv $@.new $@
+	@rm -f $@.new
+
+$(IMG): $(LOADER) $(KERNEL) $(ROOT_TAR) $(BUILD)/cmdline.txt tools/mkimage.sh
+	sh tools/mkimage.sh $@ $(LOADER) $(KERNEL) $(ROOT_TAR) $(BUILD)/cmdline.txt
+
+image: $(IMG)
+
+# ---------------------------------------------------------------- run, test, deps
+deps:
+	@sh tools/deps.sh
+
+run: deps image
+	sh tools/qemu.sh --image $(IMG) --smp $(SMP) --mem $(MEM) --interactive
+
+host-test:
+	@$(MAKE) --no-print-directory -f test/host/host.mk BUILD=$(BUILD)
+
+test: deps image
+	@sh test/run.sh --build $(BUILD) --smp $(SMP) --mem $(MEM)
+
+clean:
+	rm -rf $(BUILD)
+
+FORCE:
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

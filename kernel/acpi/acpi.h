@@ -1,0 +1,46 @@
+/*
+ * acpi.h - the firmware tables the kernel needs: RSDP, XSDT/RSDT, MADT (CPUs, IOAPICs,
+ * overrides), HPET, FADT (PM timer, power-off). Every table's length and checksum is checked
+ * before use; a bad table is logged and ignored.
+ */
+#ifndef KERNEL_ACPI_ACPI_H
+#define KERNEL_ACPI_ACPI_H
+
+#include <stdint.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define ACPI_MAX_CPUS 64
+#define ACPI_MAX_IOAPICS 8
+#define ACPI_MAX_OVERRIDES 16
+
+typedef struct { uint32_t apic_id; uint32_t acpi_uid; bool enabled; } acpi_cpu_t;
+typedef struct { uint32_t id; uint64_t phys; uint32_t gsi_base; } acpi_ioapic_t;
+typedef struct { uint8_t irq; uint32_t gsi; uint16_t flags; } acpi_override_t;
+
+typedef struct {
+    bool present;
+    uint64_t lapic_phys;
+    acpi_cpu_t cpus[ACPI_MAX_CPUS];
+    size_t cpu_count;
+    acpi_ioapic_t ioapics[ACPI_MAX_IOAPICS];
+    size_t ioapic_count;
+    acpi_override_t overrides[ACPI_MAX_OVERRIDES];
+    size_t override_count;
+    uint64_t hpet_phys;            /* 0 when absent */
+    uint32_t pm_timer_port;        /* 0 when absent */
+    bool pm_timer_32bit;
+    uint32_t pm1a_cnt_port, pm1b_cnt_port;
+    uint16_t slp_typa, slp_typb;   /* from \_S5 */
+    bool s5_valid;
+    char oem_id[7];
+} acpi_info_t;
+
+extern acpi_info_t acpi_info;
+
+/* rsdp_phys from boot_info (0 = none: the kernel goes on without ACPI). */
+void acpi_init(uint64_t rsdp_phys, uint32_t revision);
+/* Enters S5. Returns only when that failed. */
+void acpi_poweroff(void);
+
+#endif

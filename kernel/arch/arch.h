@@ -1,0 +1,48 @@
+/*
+ * arch.h - bring-up of the boot CPU: GDT (kernel and user segments), TSS with IST stacks for
+ * #DF, NMI and #MC, an IDT for all 256 vectors, and the protection bits the CPU offers
+ * (NX, WP, SMEP, SMAP, UMIP).
+ */
+#ifndef KERNEL_ARCH_ARCH_H
+#define KERNEL_ARCH_ARCH_H
+
+#include <stdint.h>
+#include <stdbool.h>
+
+#define GDT_KERNEL_CODE 0x08
+#define GDT_KERNEL_DATA 0x10
+#define GDT_USER_DATA   0x1B  /* 0x18 | RPL 3; SYSRET wants user data just below user code */
+#define GDT_USER_CODE   0x23  /* 0x20 | RPL 3 */
+#define GDT_TSS         0x28
+
+/* Register state pushed by the interrupt stubs (isr.S), lowest address first. */
+typedef struct {
+    uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+    uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+    uint64_t vector, error_code;
+    uint64_t rip, cs, rflags, rsp, ss;
+} interrupt_frame_t;
+
+typedef void (*interrupt_handler_t)(interrupt_frame_t *frame);
+
+typedef struct {
+    bool nx, smep, smap, umip, pge, pcid, x2apic, xsave, fsgsbase, rdrand, rdseed, invariant_tsc,
+         gbpages, tsc_deadline;
+} cpu_features_t;
+
+extern cpu_features_t cpu_features;
+
+/* Before vmm_init: detects CPU features and enables EFER.NXE (the kernel's tables use NX). */
+void arch_init_early(void);
+/* GDT, TSS, IDT on the boot CPU; logs the features it enabled. */
+void arch_init_cpu(void);
+/* Enables SMEP/SMAP/UMIP/WP once the kernel no longer touches user pages by accident. */
+void arch_enable_protection(void);
+
+/* Route a vector (32..255) to a handler; the stub sends EOI only if the handler asks (APIC code). */
+void idt_set_handler(uint8_t vector, interrupt_handler_t handler);
+
+/* Prints every register of the frame and CR2/CR3 (used by exception and panic paths). */
+void arch_dump_frame(const interrupt_frame_t *f);
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * console.h - kernel consoles: COM1 serial (probed first, absent is fine) and a
+ * framebuffer text console with a built-in 8x16 font. console_write sends to all.
+ */
+#ifndef KERNEL_CONSOLE_CONSOLE_H
+#define KERNEL_CONSOLE_CONSOLE_H
+
+#include <stddef.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <spindle/boot.h>
+
+#define COM1_PORT 0x3F8
+#define COM2_PORT 0x2F8
+
+/* Probes a 16550 at port (scratch/loopback test, bounded waits); true when one answered. */
+bool serial_init(uint16_t port);
+bool serial_present(uint16_t port);
+void serial_write(uint16_t port, const char *s, size_t n);
+
+/* Uses the framebuffer through the direct map; a no-op when fb->format is BOOT_FB_NONE. */
+void fbcon_init(const boot_framebuffer_t *fb);
+bool fbcon_present(void);
+void fbcon_write(const char *s, size_t n);
+
+void console_init_early(void);                       /* serial only */
+void console_init_framebuffer(const boot_framebuffer_t *fb);
+void console_write(const char *s, size_t n);
+
+/* Panic path: makes console_write skip its lock (another CPU may hold it forever). */
+void console_force_unlocked(void);
+
+#endif

@@ -1,0 +1,17 @@
+/*
+ * entry.S - first kernel instructions. The loader jumps here with RDI = boot_info_t (direct
+ * map address), RSP = boot stack top, interrupts off. We clear RBP so backtraces end here,
+ * keep the stack 16-byte aligned for the C ABI, and never return.
+ */
+    .section .text.entry, "ax"
+    .globl kernel_entry
+kernel_entry:
+    cli
+    cld
+    xor %ebp, %ebp
+    and $-16, %rsp
+    call kernel_main
+1:  cli
+    hlt
+    jmp 1b
+    .section .note.GNU-stack, "", @progbits

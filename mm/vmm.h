@@ -1,0 +1,38 @@
+/*
+ * vmm.h - kernel virtual memory: the kernel's own page tables (W^X by section, NX direct
+ * map, no identity map), page mapping primitives and guard-paged kernel stacks.
+ */
+#ifndef MM_VMM_H
+#define MM_VMM_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <stdbool.h>
+#include <spindle/boot.h>
+
+#define VMM_WRITE   (1u << 0)
+#define VMM_EXEC    (1u << 1)
+#define VMM_USER    (1u << 2)
+#define VMM_NOCACHE (1u << 3)
+
+/* Region for guard-paged kernel stacks and other kernel virtual allocations. */
+#define VMM_KSTACK_BASE 0xFFFFC00000000000ULL
+
+/* Builds and loads the kernel's page tables. After this the loader's identity map is gone. */
+void vmm_init(const boot_info_t *bi);
+
+/* Maps one 4 KiB page in the kernel's tables; returns false when a table page can't be had. */
+bool vmm_map_page(uint64_t virt, uint64_t phys, unsigned flags);
+void vmm_unmap_page(uint64_t virt);
+/* Physical address behind virt, or 0 when unmapped. */
+uint64_t vmm_translate(uint64_t virt);
+
+/* A kernel stack of `size` bytes (page multiple) with an unmapped guard page below it.
+ * Returns the top (initial RSP) or 0 on failure. */
+uint64_t vmm_alloc_kstack(size_t size);
+void vmm_free_kstack(uint64_t top, size_t size);
+
+/* Physical address of the kernel PML4 (upper half shared by every address space). */
+uint64_t vmm_kernel_pml4(void);
+
+#endif

@@ -1,0 +1,114 @@
+#!/bin/bash
+# run.sh - the whole test suite: host unit tests, then a few QEMU boots of the image.
+#
+# Every test case prints one line, "ok NAME" or "FAIL NAME: reason"; this script gathers them
+# from the host tests, from the kernel's serial log (ktest) and from its own checks of each
+# boot (exit code, expected log lines), and ends with "N passed, N failed". It exits non-zero
+# when anything failed. Each boot has a total and a silence timeout; on failure the tail of
+# the serial log is shown.
+set -u
+build=build smp=1 mem=512M
+while [ $# -gt 0 ]; do
+    case $1 in
+        --build) build=$2; shift 2 ;;
+        --smp) smp=$2; shift 2 ;;
+        --mem) mem=$2; shift 2 ;;
+        *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+done
+out=$build/test
+rm -rf "$out"; mkdir -p "$out"
+results=$out/results.txt
+: > "$results"
+
+record() { echo "$1" | tee -a "$results"; }
+pass() { record "ok $1"; }
+fail() { record "FAIL $1: $2"; }
+
+# collect NAME-PREFIX FILE: copy ok/FAIL lines of FILE into the results.
+collect() {
+    grep -aE '^(ok|FAIL) ' "$2" | tr -d '\r' | tee -a "$results" || true
+}
+
+show_tail() {
+    echo "---- last lines of $1 ----"
+    tail -n 40 "$1" | tr -d '\r'
+    echo "----"
+}
+
+# ------------------------------------------------------------------ host unit tests
+host_log=$out/host.log
+if make --no-print-directory host-test BUILD="$build" > "$host_log" 2>&1; then :; else
+    grep -qaE '^(ok|FAIL) ' "$host_log" || fail host.build "host tests did not build"
+    grep -aE 'error|FAIL' "$host_log" | head -20
+fi
+collect host "$host_log"
+
+# ------------------------------------------------------------------ QEMU boots
+# make_image NAME CMDLINE: a copy of the built image with another command line.
+make_image() {
+    local img=$out/$1.img
+    cp --sparse=always "$build/spindle.img" "$img"
+    printf '%s\n' "$2" > "$out/$1.cmdline"
+    mcopy -o -i "$img@@1M" "$out/$1.cmdline" ::/spindle/cmdline.txt
+    echo "$img"
+}
+
+# boot NAME IMAGE TOTAL_SEC SILENCE_SEC [qemu.sh options...]; sets boot_status, boot_log.
+boot() {
+    local name=$1 img=$2 total=$3 silence=$4; shift 4
+    boot_log=$out/$name.log
+    : > "$boot_log"
+    setsid sh tools/qemu.sh --image "$img" --smp "$smp" --mem "$mem" --log "$boot_log" \
+        --timeout "$total" "$@" > "$out/$name.qemu.txt" 2>&1 &
+    local pid=$! last_size=-1 quiet=0
+    while kill -0 "$pid" 2>/dev/null; do
+        sleep 1
+        local size
+        size=$(stat -c %s "$boot_log" 2>/dev/null || echo 0)
+        if [ "$size" = "$last_size" ]; then quiet=$((quiet + 1)); else quiet=0; last_size=$size; fi
+        if [ "$quiet" -ge "$silence" ]; then
+            echo "($name: no serial output for ${silence}s, stopping QEMU)" >> "$out/$name.qemu.txt"
+            kill -TERM -- -"$pid" 2>/dev/null; sleep 1; kill -KILL -- -"$pid" 2>/dev/null
+            break
+        fi
+    done
+    wait "$pid"; boot_status=$?
+}
+
+# expect_exit CASE WANT: QEMU's status (33 init ok, 35 init failed, 3 panic; 0 = no verdict).
+expect_exit() {
+    if [ "$boot_status" = "$2" ]; then pass "$1"; else
+        fail "$1" "QEMU exited $boot_status, expected $2"; show_tail "$boot_log"; fi
+}
+
+expect_log() {
+    if grep -aq -- "$3" "$boot_log"; then pass "$1"; else
+        fail "$1" "$2"; show_tail "$boot_log"; fi
+}
+
+# 1. kernel self-tests (ktest) under qemu_exit: the main verdict.
+img=$(make_image ktest "qemu_exit ktest")
+boot ktest "$img" 180 60
+collect ktest "$boot_log"
+expect_exit boot.ktest-exits-33 33
+expect_log boot.ready-line "no 'boot: ready in N ms' line" 'boot: ready in [0-9]* ms'
+grep -aq '^ktest: ' "$boot_log" || fail boot.ktest-summary "the kernel never printed its ktest summary"
+
+# 2. the panic path: a deliberate fault gives a symbolized backtrace and QEMU exit 3.
+img=$(make_image panic "qemu_exit panic_test")
+boot panic "$img" 120 40
+expect_exit panic.exits-3 3
+expect_log panic.names-fault "no page-fault report" 'page fault'
+expect_log panic.backtrace-symbolized "backtrace does not name boot_panic_test" 'boot_panic_test'
+
+# 3. no serial port at all: the kernel must still reach its verdict (framebuffer console only).
+img=$(make_image noserial "qemu_exit ktest")
+boot noserial "$img" 180 400 --no-serial
+expect_exit boot.no-serial-port-exits-33 33
+
+# ------------------------------------------------------------------ summary
+passed=$(grep -c '^ok ' "$results")
+failed=$(grep -c '^FAIL ' "$results")
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ] && [ "$passed" -gt 0 ]

@@ -1,0 +1,52 @@
+#!/bin/sh
+# deps.sh - makes sure the Debian packages the build and tests need are installed.
+# Installs them with apt-get when running as root (or through passwordless sudo);
+# otherwise prints exactly what to install and fails.
+set -eu
+
+# command-or-file : package
+needs="
+gcc:gcc
+make:make
+ld:binutils
+objcopy:binutils
+/usr/include/efi/efi.h:gnu-efi
+/usr/lib/crt0-efi-x86_64.o:gnu-efi
+qemu-system-x86_64:qemu-system-x86
+/usr/share/OVMF/OVMF_CODE_4M.fd:ovmf
+mcopy:mtools
+mkfs.vfat:dosfstools
+sgdisk:gdisk
+/usr/share/consolefonts/Lat15-Terminus16.psf.gz:console-setup-linux
+tar:tar
+gzip:gzip
+awk:mawk
+od:coreutils
+timeout:coreutils
+setsid:util-linux
+"
+
+missing=
+for entry in $needs; do
+    what=${entry%%:*} pkg=${entry#*:}
+    case $what in
+        /*) [ -e "$what" ] && continue ;;
+        *) command -v "$what" >/dev/null 2>&1 && continue ;;
+    esac
+    case " $missing " in *" $pkg "*) ;; *) missing="$missing $pkg" ;; esac
+done
+[ -z "$missing" ] && exit 0
+
+echo "deps: missing packages:$missing"
+if [ "$(id -u)" = 0 ]; then
+    run=
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    run="sudo -n"
+else
+    echo "deps: please run as root: apt-get update && apt-get install -y$missing" >&2
+    exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+$run apt-get update -q
+# shellcheck disable=SC2086
+$run apt-get install -y -q $missing

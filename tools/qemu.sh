@@ -1,0 +1,73 @@
+#!/bin/sh
+# qemu.sh - boots a Spindle disk image in QEMU on OVMF. One place for the QEMU command line,
+# used by `make run` and by the test runner.
+#
+#   qemu.sh --image IMG [--smp N] [--mem SIZE] [--interactive | --log FILE] [--no-serial]
+#           [--usb] [--timeout SEC] [-- extra qemu args]
+#
+# --interactive: serial console on this terminal (Ctrl-A X quits), no window unless GUI=1.
+# --log FILE:    headless, COM1 to FILE; QEMU's exit status is returned (isa-debug-exit codes).
+# A fresh copy of the OVMF variable store is used for every boot.
+set -eu
+image= smp=1 mem=512M mode=log log=/dev/null serial=yes usb=no timeout=0
+while [ $# -gt 0 ]; do
+    case $1 in
+        --image) image=$2; shift 2 ;;
+        --smp) smp=$2; shift 2 ;;
+        --mem) mem=$2; shift 2 ;;
+        --interactive) mode=interactive; shift ;;
+        --log) log=$2; shift 2 ;;
+        --no-serial) serial=no; shift ;;
+        --usb) usb=yes; shift ;;
+        --timeout) timeout=$2; shift 2 ;;
+        --) shift; break ;;
+        *) echo "qemu.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+done
+[ -n "$image" ] || { echo "qemu.sh: --image is required" >&2; exit 2; }
+
+ovmf_code=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
+ovmf_vars_src=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
+for f in "$ovmf_code" "$ovmf_vars_src"; do
+    [ -r "$f" ] || { echo "qemu.sh: $f missing (run: make deps)" >&2; exit 2; }
+done
+vars=$(mktemp /tmp/spindle-vars.XXXXXX)
+trap 'rm -f "$vars"' EXIT INT TERM
+cp "$ovmf_vars_src" "$vars"
+
+accel=tcg
+if [ -w /dev/kvm ] && [ "${SPINDLE_KVM:-0}" = 1 ]; then accel=kvm; fi
+
+if [ "$usb" = yes ]; then
+    disk="-device qemu-xhci,id=xhci -drive if=none,id=stick,format=raw,file=$image -device usb-storage,bus=xhci.0,drive=stick,bootindex=0"
+else
+    disk="-drive if=none,id=disk0,format=raw,file=$image -device virtio-blk-pci,drive=disk0,bootindex=0"
+fi
+
+set -- -machine q35 -accel $accel -cpu max -smp "$smp" -m "$mem" \
+    -drive if=pflash,format=raw,unit=0,readonly=on,file="$ovmf_code" \
+    -drive if=pflash,format=raw,unit=1,file="$vars" \
+    $disk -nic none -no-reboot \
+    -device isa-debug-exit,iobase=0xf4,iosize=0x04 "$@"
+
+if [ "$mode" = interactive ]; then
+    display="-display none"
+    [ "${GUI:-0}" = 1 ] && display=
+    exec_status=0
+    qemu-system-x86_64 "$@" $display -serial mon:stdio || exec_status=$?
+    exit $exec_status
+fi
+
+if [ "$serial" = yes ]; then
+    serial_opt="-serial file:$log"
+else
+    serial_opt="-serial none"
+fi
+status=0
+if [ "$timeout" -gt 0 ]; then
+    timeout --foreground -k 5 "$timeout" qemu-system-x86_64 "$@" -display none $serial_opt \
+        -monitor none || status=$?
+else
+    qemu-system-x86_64 "$@" -display none $serial_opt -monitor none || status=$?
+fi
+exit $status
