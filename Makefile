@@ -36,7 +36,8 @@ KERNEL_DIRS := kernel kernel/arch kernel/console kernel/lib kernel/acpi kernel/t
                syscall mm sched
 KERNEL_C    := $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c))
 KERNEL_S    := $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.S))
-KERNEL_OBJS := $(patsubst %,$(BUILD)/k/%.o,$(basename $(KERNEL_C) $(KERNEL_S))) $(BUILD)/k/font.o
+KERNEL_OBJS := $(patsubst %,$(BUILD)/k/%.o,$(basename $(KERNEL_C) $(KERNEL_S))) $(BUILD)/k/font.o \
+               $(BUILD)/k/gen/syscall_meta.o
 
 # The console font is converted at build time from a PSF font Debian ships (package console-setup-linux),
 # so no font data is kept in the tree.
@@ -84,8 +85,8 @@ $(BUILD)/k/ksyms.o: $(BUILD)/ksyms.S
 
 $(KERNEL): $(KERNEL_OBJS) $(BUILD)/k/ksyms.o kernel/kernel.ld
 	$(LD) $(KERNEL_LDFLAGS) -o $@ $(KERNEL_OBJS) $(BUILD)/k/ksyms.o
-	@$(NM) -n $(BUILD)/kernel.stage1.elf | grep -v ksyms > $(BUILD)/syms1.txt
-	@$(NM) -n $@ | grep -v ksyms > $(BUILD)/syms2.txt
+	@$(NM) -n $(BUILD)/kernel.stage1.elf | grep -v -e ksyms -e ' __data_end$$' -e ' __kernel_end$$' > $(BUILD)/syms1.txt
+	@$(NM) -n $@ | grep -v -e ksyms -e ' __data_end$$' -e ' __kernel_end$$' > $(BUILD)/syms2.txt
 	@cmp -s $(BUILD)/syms1.txt $(BUILD)/syms2.txt || \
 	    { echo "error: symbols moved between link passes"; rm -f $@; exit 1; }
 
@@ -117,12 +118,96 @@ $(LOADER): $(BUILD)/loader.so
 
 loader: $(LOADER)
 
+# ---------------------------------------------------------------- syscall ABI and user programs
+# (userland) One spec, include/spindle/syscalls.spec, generates into $(GEN): the kernel's numbers
+# (include/spindle/syscall_nums.h), the user stubs (syscall_stubs.S + include/spindle/
+# syscall_stubs.h), the tracer's table (syscall_meta.c, linked into the kernel) and the table
+# of docs/abi.md (abi-table.md; `make abi-doc` splices it in, test/check-abi-doc.sh checks).
+#
+# User programs: apps/lib is a small C library (with the kernel's kernel/lib/string.c and
+# format.c compiled in, not copied); each apps/bin/NAME.c becomes $(BUILD)/apps/NAME, linked
+# statically with apps/lib/app.ld, and /bin/NAME in the root archive. NAME-pie.c programs are
+# built position-independent (static PIE, self-relocating in crt0) against a PIE build of the
+# library; the others at the fixed base 0x400000.
+GEN           := $(BUILD)/gen
+SYSCALL_SPEC  := include/spindle/syscalls.spec
+SYSCALL_STAMP := $(GEN)/syscalls.stamp
+SYSCALL_GEN   := $(GEN)/include/spindle/syscall_nums.h $(GEN)/include/spindle/syscall_stubs.h \
+                 $(GEN)/syscall_stubs.S $(GEN)/syscall_meta.c $(GEN)/abi-table.md
+
+$(SYSCALL_STAMP): $(SYSCALL_SPEC) tools/gen-syscalls.sh
+	@mkdir -p $(GEN)
+	sh tools/gen-syscalls.sh $(SYSCALL_SPEC) $(GEN)
+	@touch $@
+$(SYSCALL_GEN): $(SYSCALL_STAMP)
+
+KERNEL_CFLAGS += -I$(GEN)/include
+$(KERNEL_OBJS) $(BUILD)/k/ksyms-empty.o $(BUILD)/k/ksyms.o: | $(SYSCALL_STAMP)
+$(BUILD)/k/gen/syscall_meta.o: $(GEN)/syscall_meta.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+# Only the compiler's own freestanding headers (stddef.h, stdint.h, ...) besides ours, so a
+# program cannot silently pick up a glibc header.
+APP_CFLAGS := -std=c17 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-builtin \
+    -fno-tree-loop-distribute-patterns -fno-stack-protector -fno-asynchronous-unwind-tables \
+    -fcf-protection=none -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+    -Iapps/lib/include -Iinclude -I$(GEN)/include -MMD -MP
+APP_CFLAGS_fixed := -fno-pic -fno-pie
+APP_CFLAGS_pie   := -fpie
+APP_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --gc-sections \
+    -T apps/lib/app.ld
+APP_LDFLAGS_fixed := -no-pie
+# --defsym must come before -T: the script tests DEFINED(__app_base) as it is read.
+APP_LDFLAGS_pie   := -pie --no-dynamic-linker -z text --defsym=__app_base=0
+
+APP_LIB_SRCS := $(filter-out apps/lib/crt0.S,$(wildcard apps/lib/*.c apps/lib/*.S)) \
+    kernel/lib/string.c kernel/lib/format.c
+APP_LIB_OBJS = $(patsubst %,$(BUILD)/apps/$(1)/%.o,$(basename $(APP_LIB_SRCS))) \
+    $(BUILD)/apps/$(1)/gen/syscall_stubs.o
+APPS       := $(patsubst apps/bin/%.c,$(BUILD)/apps/%,$(wildcard apps/bin/*.c))
+APPS_pie   := $(filter %-pie,$(APPS))
+APPS_fixed := $(filter-out %-pie,$(APPS))
+
+# The library files also see the repo root, for kernel/lib/*.h; programs do not.
+define APP_VARIANT
+$(BUILD)/apps/$(1)/apps/lib/%.o $(BUILD)/apps/$(1)/kernel/lib/%.o: APP_EXTRA := -I.
+$(BUILD)/apps/$(1)/%.o: %.c | $(SYSCALL_STAMP)
+	@mkdir -p $$(dir $$@)
+	$(CC) $(APP_CFLAGS) $(APP_CFLAGS_$(1)) $$(APP_EXTRA) -c $$< -o $$@
+$(BUILD)/apps/$(1)/%.o: %.S | $(SYSCALL_STAMP)
+	@mkdir -p $$(dir $$@)
+	$(CC) $(APP_CFLAGS) $(APP_CFLAGS_$(1)) -c $$< -o $$@
+$(BUILD)/apps/$(1)/gen/syscall_stubs.o: $(GEN)/syscall_stubs.S
+	@mkdir -p $$(dir $$@)
+	$(CC) $(APP_CFLAGS) $(APP_CFLAGS_$(1)) -c $$< -o $$@
+$(BUILD)/apps/libspindle-$(1).a: $(call APP_LIB_OBJS,$(1))
+	@rm -f $$@
+	ar rcs $$@ $$^
+$(APPS_$(1)): $(BUILD)/apps/%: $(BUILD)/apps/$(1)/apps/bin/%.o \
+        $(BUILD)/apps/$(1)/apps/lib/crt0.o $(BUILD)/apps/libspindle-$(1).a apps/lib/app.ld
+	$(LD) $(APP_LDFLAGS_$(1)) $(APP_LDFLAGS) -o $$@ $(BUILD)/apps/$(1)/apps/lib/crt0.o $$< \
+	    $(BUILD)/apps/libspindle-$(1).a
+endef
+$(eval $(call APP_VARIANT,fixed))
+$(eval $(call APP_VARIANT,pie))
+
+.PHONY: apps abi-doc
+apps: $(APPS)
+
+abi-doc: $(SYSCALL_STAMP)
+	sh tools/gen-syscalls.sh --splice docs/abi.md $(GEN)/abi-table.md > $(GEN)/abi.md.new
+	mv $(GEN)/abi.md.new docs/abi.md
+
+host-test: $(SYSCALL_STAMP)
+
 # ---------------------------------------------------------------- root archive and image
 # The root tree is apps/files plus the built programs plus OVERLAY; rebuilt every time
 # because its inputs are whole directories.
-$(ROOT_TAR): FORCE
+$(ROOT_TAR): $(APPS) FORCE
 	@rm -rf $(BUILD)/root && mkdir -p $(BUILD)/root
 	@cp -R apps/files/. $(BUILD)/root/
+	@mkdir -p $(BUILD)/root/bin && cp $(APPS) $(BUILD)/root/bin/
 	@if [ -n "$(OVERLAY)" ]; then cp -R "$(OVERLAY)"/. $(BUILD)/root/; fi
 	@cd $(BUILD)/root && tar --format=ustar --owner=0 --group=0 --sort=name \
 	    --mtime=@0 -cf ../root.tar.new . && cd - >/dev/null

@@ -22,6 +22,8 @@
 #include "mm/hhdm.h"
 #include "mm/pmm.h"
 #include "mm/vmm.h"
+#include "sched/process.h"
+#include "syscall/syscall.h"
 
 cmdline_t kernel_cmdline;
 static uint64_t kernel_entry_tsc;
@@ -69,18 +71,22 @@ void kernel_main(boot_info_t *bi)
 
     arch_init_early();
     arch_init_cpu();
+    syscall_init_cpu();
     pmm_init(bi);
     vmm_init(bi);
     heap_init();
     console_init_framebuffer(&bi->fb);
     arch_enable_protection();
 
+    acpi_hhdm_limit = bi->hhdm_size;
     acpi_init(bi->rsdp_phys, bi->rsdp_revision);
     pmm_reclaim_boot_services(bi);
     pic_disable();
     apic_init();
     clock_init();
     apic_timer_start(100);
+    syscall_init();
+    process_init(bi);
     cpu_sti();
     boot_report_ready();
 
@@ -89,7 +95,5 @@ void kernel_main(boot_info_t *bi)
     if (cmdline_has(&kernel_cmdline, "ktest"))
         power_shutdown(ktest_run_all() == 0 ? 0 : 1);
 
-    kprintf("boot: nothing to run yet; idle\n");
-    for (;;)
-        cpu_hlt();
+    power_shutdown(process_run_init());
 }

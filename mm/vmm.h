@@ -17,11 +17,16 @@
 
 /* Region for guard-paged kernel stacks and other kernel virtual allocations. */
 #define VMM_KSTACK_BASE 0xFFFFC00000000000ULL
+/* Each stack owns one fixed slot; the stack sits at the slot's top, the rest is the guard. */
+#define VMM_KSTACK_SLOT   (256ULL * 1024)
+#define VMM_KSTACK_SLOTS  16384
+#define VMM_KSTACK_MAX    (VMM_KSTACK_SLOT - 4096)
 
 /* Builds and loads the kernel's page tables. After this the loader's identity map is gone. */
 void vmm_init(const boot_info_t *bi);
 
-/* Maps one 4 KiB page in the kernel's tables; returns false when a table page can't be had. */
+/* Maps one 4 KiB page in the kernel's tables (replacing any 4 KiB mapping there); returns false
+ * when a table page can't be had or a large page (the direct map) already covers virt. */
 bool vmm_map_page(uint64_t virt, uint64_t phys, unsigned flags);
 void vmm_unmap_page(uint64_t virt);
 /* Physical address behind virt, or 0 when unmapped. */

@@ -34,9 +34,21 @@ typedef struct {
     uint16_t slp_typa, slp_typb;   /* from \_S5 */
     bool s5_valid;
     char oem_id[7];
+    /* Added by the platform code: */
+    uint32_t smi_cmd_port;         /* FADT SMI_CMD, 0 = ACPI mode is always on */
+    uint8_t acpi_enable_value;     /* written to SMI_CMD to switch to ACPI mode */
+    uint8_t rtc_century_reg;       /* CMOS index of the century, 0 when absent */
+    size_t cpus_dropped;           /* usable CPUs beyond ACPI_MAX_CPUS */
 } acpi_info_t;
 
 extern acpi_info_t acpi_info;
+
+/*
+ * Highest physical address (exclusive) the direct map covers: set it to bi->hhdm_size before
+ * acpi_init. A table that does not lie entirely below it is ignored. 0 (not set) means 4 GiB,
+ * the minimum the boot contract guarantees.
+ */
+extern uint64_t acpi_hhdm_limit;
 
 /* rsdp_phys from boot_info (0 = none: the kernel goes on without ACPI). */
 void acpi_init(uint64_t rsdp_phys, uint32_t revision);

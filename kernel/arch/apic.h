@@ -22,4 +22,19 @@ uint64_t apic_timer_ticks(void);      /* ticks seen on this CPU */
 /* Routes ISA irq to vector on the boot CPU through the IOAPIC (honouring overrides). */
 void ioapic_route_irq(uint8_t irq, uint8_t vector);
 
+/* Added by the platform code: */
+/* Masks every redirection entry of every MADT IOAPIC (apic_init calls it). */
+void ioapic_init(void);
+/* Masks the IOAPIC entry an ISA irq is routed to. */
+void ioapic_mask_irq(uint8_t irq);
+/* Virtual address of an MMIO register page at phys, mapped uncached at APIC_MMIO_WINDOW +
+ * phys (falls back to the write-back direct map without vmm_map_page); NULL when it can't
+ * be reached. Don't let a register block cross a page boundary. */
+volatile void *apic_mmio_map(uint64_t phys);
+#define APIC_MMIO_WINDOW      0xFFFFD00000000000ULL /* between kernel stacks and vmm scratch */
+#define APIC_MMIO_WINDOW_SIZE (1ULL << 44)
+/* Scheduler hook, called on every LAPIC timer tick after EOI. Optional (weak reference):
+ * the scheduler defines it when it wants preemption. */
+void sched_timer_tick(void);
+
 #endif

@@ -45,4 +45,29 @@ void idt_set_handler(uint8_t vector, interrupt_handler_t handler);
 /* Prints every register of the frame and CR2/CR3 (used by exception and panic paths). */
 void arch_dump_frame(const interrupt_frame_t *f);
 
+/* ---- added by the arch bring-up (arch internals others may call) ---- */
+
+/* The currently registered handler of vector (NULL when none). Handlers may also be set for
+ * exception vectors 0..31: they then replace the default fatal report (e.g. #PF from mm). */
+interrupt_handler_t idt_get_handler(uint8_t vector);
+/* Unregistered vectors >= 32 seen so far (each vector is logged only the first time). */
+uint64_t idt_spurious_count(void);
+
+/* RSP0 of cpu's TSS: the stack the CPU switches to on an interrupt from ring 3. */
+void arch_set_kernel_stack(unsigned cpu, uint64_t rsp0);
+
+/* Default treatment of exceptions 0..31: .extable fixup for kernel #PF/#GP, the ring-3 hook,
+ * or the fatal report. A handler registered for an exception vector (e.g. a #PF handler in
+ * mm) replaces this, so it must call exception_handle() for faults it does not resolve. */
+void exception_handle(interrupt_frame_t *frame);
+/* Ring-3 exception hook. The default (weak) panics; the process code overrides it. */
+void exception_user_fault(interrupt_frame_t *frame);
+/* Kernel-mode death report for an exception frame: name, registers, backtrace, panic. */
+__attribute__((noreturn)) void exception_fatal(interrupt_frame_t *frame);
+const char *exception_name(uint64_t vector);
+
+/* True when va is a kernel-half address mapped in the current page tables (lock-free walk;
+ * safe on the panic path before reading memory through an untrusted pointer). */
+bool arch_kernel_addr_mapped(uint64_t va);
+
 #endif

@@ -27,6 +27,15 @@ void console_init_early(void);                       /* serial only */
 void console_init_framebuffer(const boot_framebuffer_t *fb);
 void console_write(const char *s, size_t n);
 
+/*
+ * Holding the console across several writes (kprintf does, for one whole message): the lock
+ * also disables interrupts on this CPU; console_lock returns whether they were enabled, to
+ * be handed back to console_unlock. console_write_locked must only be called in between.
+ */
+bool console_lock(void);
+void console_unlock(bool irq_were_enabled);
+void console_write_locked(const char *s, size_t n);
+
 /* Panic path: makes console_write skip its lock (another CPU may hold it forever). */
 void console_force_unlocked(void);
 

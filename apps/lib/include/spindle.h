@@ -1,0 +1,27 @@
+/*
+ * spindle.h - Spindle-specific calls with no POSIX twin (or whose meaning differs), as thin
+ * wrappers that set errno. The raw stubs (sys_NAME, returning ERR) are in
+ * <spindle/syscall_stubs.h>, generated from include/spindle/syscalls.spec.
+ */
+#ifndef _SPINDLE_H
+#define _SPINDLE_H
+
+#include <stdint.h>
+#include <spindle/abi.h>
+#include <spindle/syscall_stubs.h>
+#include <sys/types.h>
+
+/* Starts argv[0] with arguments argv; fds NULL inherits 0-2, cwd NULL inherits. -1 on error. */
+pid_t spawn(const char *const argv[], const spawn_fd_t *fds, const char *cwd, uint64_t flags);
+/* Ends process pid; its parent sees WAIT_STATUS_KILLED | code. */
+int kill(pid_t pid, int code);
+/* Nanoseconds since boot. */
+uint64_t uptime_ns(void);
+/* Seconds since 1970-01-01 UTC, or -1 on error. */
+time_t unix_epoch(void);
+/* Sleeps at least ns nanoseconds. */
+int sleep_ns(uint64_t ns);
+/* Gives up the rest of the time slice. */
+int sched_yield(void);
+
+#endif

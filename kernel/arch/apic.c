@@ -1,0 +1,228 @@
+/*
+ * apic.c - the boot CPU's local APIC: x2APIC (MSR interface) when CPUID offers it, else xAPIC
+ * MMIO through the direct map with the page remapped uncached; spurious vector 0xFF; EOI;
+ * the LAPIC timer (calibrated against the TSC clock, periodic on APIC_TIMER_VECTOR).
+ *
+ * Invariants: lapic_read/lapic_write are used only after apic_init found a usable APIC
+ * (lapic_ready); until then apic_eoi is a no-op and apic_id falls back to CPUID. In x2APIC
+ * mode only LVT registers the APIC reports (max LVT) are touched: others raise #GP there.
+ */
+#include "kernel/arch/apic.h"
+#include "kernel/acpi/acpi.h"
+#include "kernel/arch/arch.h"
+#include "kernel/arch/cpu.h"
+#include "kernel/kprintf.h"
+#include "kernel/time/clock.h"
+#include "mm/hhdm.h"
+#include "mm/vmm.h"
+
+/* Both are optional at link time: vmm lands in parallel, the scheduler hook comes later. */
+#pragma weak vmm_map_page
+#pragma weak sched_timer_tick
+
+#define APIC_BASE_BSP       (1ULL << 8)
+#define APIC_BASE_EXTD      (1ULL << 10)
+#define APIC_BASE_ENABLE    (1ULL << 11)
+#define APIC_BASE_ADDR_MASK 0x000FFFFFFFFFF000ULL
+#define X2APIC_MSR_BASE     0x800u
+#define CPUID_1_ECX_X2APIC  (1u << 21)
+
+#define LAPIC_ID            0x020
+#define LAPIC_VERSION       0x030
+#define LAPIC_TPR           0x080
+#define LAPIC_EOI           0x0B0
+#define LAPIC_SVR           0x0F0
+#define LAPIC_ESR           0x280
+#define LAPIC_LVT_CMCI      0x2F0
+#define LAPIC_LVT_TIMER     0x320
+#define LAPIC_LVT_THERMAL   0x330
+#define LAPIC_LVT_PERF      0x340
+#define LAPIC_LVT_LINT0     0x350
+#define LAPIC_LVT_LINT1     0x360
+#define LAPIC_LVT_ERROR     0x370
+#define LAPIC_TIMER_INIT    0x380
+#define LAPIC_TIMER_CUR     0x390
+#define LAPIC_TIMER_DIV     0x3E0
+
+#define LVT_MASKED          (1u << 16)
+#define LVT_DELIVERY_NMI    (4u << 8)
+#define LVT_TIMER_PERIODIC  (1u << 17)
+#define SVR_ENABLE          (1u << 8)
+#define TIMER_DIV_16        0x3u
+#define TIMER_CAL_NS        10000000ULL /* 10 ms */
+
+static volatile uint32_t *lapic_mmio;
+static bool lapic_x2;
+static bool lapic_ready;
+static uint64_t lapic_timer_hz;       /* after the divider */
+static uint64_t lapic_ticks;          /* boot CPU only until per-CPU data exists */
+
+static uint32_t lapic_read(uint32_t reg)
+{
+    if (lapic_x2)
+        return (uint32_t)rdmsr(X2APIC_MSR_BASE + (reg >> 4));
+    return lapic_mmio[reg / 4];
+}
+
+static void lapic_write(uint32_t reg, uint32_t v)
+{
+    if (lapic_x2)
+        wrmsr(X2APIC_MSR_BASE + (reg >> 4), v);
+    else
+        lapic_mmio[reg / 4] = v;
+}
+
+volatile void *apic_mmio_map(uint64_t phys)
+{
+    uint64_t page = PAGE_ALIGN_DOWN(phys);
+    uint64_t limit = acpi_hhdm_limit ? acpi_hhdm_limit : (4ULL << 30);
+
+    /* The direct map uses 2 MiB/1 GiB pages that vmm_map_page won't split, so the uncached
+     * mapping goes into a window of its own. */
+    if (vmm_map_page && page < APIC_MMIO_WINDOW_SIZE) {
+        if (vmm_map_page(APIC_MMIO_WINDOW + page, page, VMM_WRITE | VMM_NOCACHE))
+            return (volatile void *)(APIC_MMIO_WINDOW + phys);
+        kprintf("apic: can't map MMIO page 0x%llx uncached\n", (unsigned long long)page);
+    }
+    /* Fallback: the write-back direct map. PC firmware's MTRRs mark the APIC and HPET ranges
+     * uncacheable, which wins over WB in the page tables. */
+    return page < limit ? (volatile void *)phys_to_virt(phys) : NULL;
+}
+
+bool apic_x2apic_mode(void)
+{
+    return lapic_ready && lapic_x2;
+}
+
+uint32_t apic_id(void)
+{
+    uint32_t a, b, c, d;
+    if (lapic_ready)
+        return lapic_x2 ? lapic_read(LAPIC_ID) : lapic_read(LAPIC_ID) >> 24;
+    cpuid(1, 0, &a, &b, &c, &d);
+    return b >> 24;
+}
+
+void apic_eoi(void)
+{
+    if (lapic_ready)
+        lapic_write(LAPIC_EOI, 0);
+}
+
+/* Chooses the mode and makes the registers reachable; false when there is no usable APIC. */
+static bool lapic_mode_set(void)
+{
+    uint32_t a, b, c, d;
+    uint64_t base = rdmsr(MSR_APIC_BASE);
+
+    cpuid(1, 0, &a, &b, &c, &d);
+    lapic_x2 = (c & CPUID_1_ECX_X2APIC) || (base & APIC_BASE_EXTD);
+    if (!(base & APIC_BASE_ENABLE)) {
+        base |= APIC_BASE_ENABLE; /* xAPIC first: disabled -> x2APIC directly is invalid */
+        wrmsr(MSR_APIC_BASE, base);
+    }
+    if (lapic_x2) {
+        if (!(base & APIC_BASE_EXTD))
+            wrmsr(MSR_APIC_BASE, base | APIC_BASE_EXTD);
+        return true;
+    }
+    uint64_t phys = base & APIC_BASE_ADDR_MASK;
+    if (acpi_info.lapic_phys && acpi_info.lapic_phys != phys)
+        kprintf("apic: MADT says LAPIC at 0x%llx, MSR says 0x%llx: using the MSR\n",
+                (unsigned long long)acpi_info.lapic_phys, (unsigned long long)phys);
+    lapic_mmio = apic_mmio_map(phys);
+    if (!lapic_mmio)
+        kprintf("apic: LAPIC at 0x%llx is outside the direct map\n", (unsigned long long)phys);
+    return lapic_mmio != NULL;
+}
+
+/* Everything masked except LINT1 (NMI); errors cleared; software-enabled with vector 0xFF. */
+static void lapic_setup_local(void)
+{
+    uint32_t max_lvt = (lapic_read(LAPIC_VERSION) >> 16) & 0xFF;
+
+    lapic_write(LAPIC_TPR, 0);
+    lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | APIC_TIMER_VECTOR);
+    lapic_write(LAPIC_LVT_LINT0, LVT_MASKED);
+    lapic_write(LAPIC_LVT_LINT1, LVT_DELIVERY_NMI);
+    lapic_write(LAPIC_LVT_ERROR, LVT_MASKED);
+    if (max_lvt >= 4)
+        lapic_write(LAPIC_LVT_PERF, LVT_MASKED);
+    if (max_lvt >= 5)
+        lapic_write(LAPIC_LVT_THERMAL, LVT_MASKED);
+    if (max_lvt >= 6)
+        lapic_write(LAPIC_LVT_CMCI, LVT_MASKED);
+    lapic_write(LAPIC_ESR, 0); /* the ESR latches on write: twice clears old errors */
+    lapic_write(LAPIC_ESR, 0);
+    lapic_write(LAPIC_SVR, SVR_ENABLE | APIC_SPURIOUS_VECTOR);
+    lapic_write(LAPIC_EOI, 0);
+}
+
+void apic_init(void)
+{
+    if (!lapic_mode_set()) {
+        kprintf("apic: no usable local APIC: no timer interrupts\n");
+        return;
+    }
+    lapic_ready = true;
+    lapic_setup_local();
+    kprintf("apic: %s mode, id %u, version 0x%x\n", lapic_x2 ? "x2APIC" : "xAPIC", apic_id(),
+            lapic_read(LAPIC_VERSION) & 0xFF);
+    ioapic_init();
+}
+
+/* ---------------------------------------------------------------- timer */
+
+static void apic_timer_handler(interrupt_frame_t *frame)
+{
+    (void)frame;
+    __atomic_fetch_add(&lapic_ticks, 1, __ATOMIC_RELAXED);
+    apic_eoi(); /* before the hook: the scheduler may switch away and return much later */
+    if (sched_timer_tick)
+        sched_timer_tick();
+}
+
+/* LAPIC timer ticks per second (after the divide-by-16) measured against clock_now_ns. */
+static uint64_t apic_timer_calibrate(void)
+{
+    lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
+    lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | APIC_TIMER_VECTOR); /* one-shot, silent */
+    lapic_write(LAPIC_TIMER_INIT, 0xFFFFFFFFu);
+    uint64_t t0 = clock_now_ns();
+    clock_delay_ns(TIMER_CAL_NS);
+    uint32_t left = lapic_read(LAPIC_TIMER_CUR);
+    uint64_t t1 = clock_now_ns();
+    lapic_write(LAPIC_TIMER_INIT, 0);
+    uint64_t counted = 0xFFFFFFFFu - left;
+    if (t1 <= t0 || counted == 0 || left == 0)
+        return 0;
+    return counted * 1000000000ULL / (t1 - t0);
+}
+
+void apic_timer_start(uint32_t hz)
+{
+    if (!lapic_ready || hz == 0) {
+        kprintf("apic: timer not started (%s)\n", lapic_ready ? "0 Hz" : "no APIC");
+        return;
+    }
+    lapic_timer_hz = apic_timer_calibrate();
+    if (lapic_timer_hz < hz) {
+        kprintf("apic: LAPIC timer calibration failed (%llu Hz)\n",
+                (unsigned long long)lapic_timer_hz);
+        return;
+    }
+    uint64_t count = lapic_timer_hz / hz;
+    if (count > 0xFFFFFFFFu)
+        count = 0xFFFFFFFFu;
+    idt_set_handler(APIC_TIMER_VECTOR, apic_timer_handler);
+    lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
+    lapic_write(LAPIC_LVT_TIMER, LVT_TIMER_PERIODIC | APIC_TIMER_VECTOR);
+    lapic_write(LAPIC_TIMER_INIT, (uint32_t)count);
+    kprintf("apic: timer %u Hz (LAPIC timer %llu kHz after /16, count %llu)\n", hz,
+            (unsigned long long)(lapic_timer_hz / 1000), (unsigned long long)count);
+}
+
+uint64_t apic_timer_ticks(void)
+{
+    return __atomic_load_n(&lapic_ticks, __ATOMIC_RELAXED);
+}

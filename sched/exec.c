@@ -1,0 +1,157 @@
+/*
+ * exec.c - ELF program loading and the initial user stack (see exec.h). The file is
+ * untrusted: elf_check() validates every header, bound, alignment and overlap first, and
+ * this code only uses the values it vouched for. Pages are written through the direct map
+ * (aspace_write), never through user addresses.
+ */
+#include "sched/exec.h"
+#include <spindle/errno.h>
+#include "kernel/arch/arch.h"
+#include "kernel/arch/cpu.h"
+#include "kernel/kprintf.h"
+#include "kernel/lib/elf_check.h"
+#include "kernel/lib/string.h"
+#include "mm/hhdm.h"
+
+#define AT_NULL   0
+#define AT_PHDR   3
+#define AT_PHENT  4
+#define AT_PHNUM  5
+#define AT_PAGESZ 6
+#define AT_BASE   7
+#define AT_ENTRY  9
+#define AT_RANDOM 25
+#define AUXV_PAIRS 8
+#define ELF_PHENT 56
+
+static const elf_check_params_t exec_elf_params = {
+    .addr_min = EXEC_ADDR_MIN,
+    .addr_last = EXEC_STACK_TOP - EXEC_STACK_SIZE - 2 * PAGE_SIZE - 1, /* below the guard */
+    .max_span = EXEC_MAX_SPAN,
+    .load_bias = EXEC_PIE_BASE,
+    .allowed_types = ELF_ALLOW_EXEC | ELF_ALLOW_DYN,
+    .max_phdrs = EXEC_MAX_PHDRS,
+};
+
+static int exec_map_segment(aspace_t *as, const uint8_t *file, const elf_segment_t *s)
+{
+    unsigned flags = (s->flags & ELF_PF_W ? ASPACE_WRITE : 0) |
+                     (s->flags & ELF_PF_X ? ASPACE_EXEC : 0);
+    uint64_t end = PAGE_ALIGN_UP(s->vaddr + s->memsz);
+    for (uint64_t va = PAGE_ALIGN_DOWN(s->vaddr); va < end; va += PAGE_SIZE)
+        if (!aspace_map_zeroed(as, va, flags))
+            return ENOMEM;
+    if (!aspace_write(as, s->vaddr, file + s->offset, s->filesz))
+        return ENOMEM; /* cannot happen: every page was just mapped */
+    return 0;
+}
+
+/* Where the program headers are visible in memory (AT_PHDR), or 0. */
+static uint64_t exec_phdr_addr(const uint8_t *file, const elf_image_t *img)
+{
+    uint64_t phsize = (uint64_t)img->phnum * ELF_PHENT;
+    for (unsigned i = 0; i < img->load_count; i++) {
+        elf_segment_t s;
+        if (!elf_segment_at(file, img, i, &s))
+            continue;
+        if (img->phoff >= s.offset && img->phoff - s.offset <= s.filesz &&
+            phsize <= s.filesz - (img->phoff - s.offset))
+            return s.vaddr + (img->phoff - s.offset);
+    }
+    return 0;
+}
+
+static void exec_random_bytes(uint8_t out[16])
+{
+    for (int i = 0; i < 2; i++) {
+        uint64_t v = 0;
+        bool ok = false;
+        if (cpu_features.rdrand)
+            for (int tries = 0; tries < 10 && !ok; tries++)
+                __asm__ volatile("rdrand %0; setc %1" : "=r"(v), "=qm"(ok));
+        if (!ok)
+            v = rdtsc() * 0x9E3779B97F4A7C15ULL ^ (rdtsc() >> 7);
+        memcpy(out + 8 * i, &v, 8);
+    }
+}
+
+/* Appends 8-byte words to the user stack through the direct map. */
+typedef struct {
+    aspace_t *as;
+    uint64_t at;
+} stack_writer_t;
+
+static void stack_put(stack_writer_t *w, uint64_t v)
+{
+    aspace_write(w->as, w->at, &v, sizeof v);
+    w->at += sizeof v;
+}
+
+/* Writes, from EXEC_STACK_TOP down: 16 random bytes, the argument strings, then (16-byte
+ * aligned) argc, argv[], NULL, envp NULL, auxv. auxv's AT_RANDOM value is filled in here. */
+static int exec_build_stack(aspace_t *as, const char *const *argv, size_t argc,
+                            uint64_t *auxv, exec_start_t *out)
+{
+    if (argc > EXEC_ARGC_MAX)
+        return E2BIG;
+    size_t strings = 0;
+    for (size_t i = 0; i < argc; i++)
+        strings += strlen(argv[i]) + 1;
+    size_t words = 1 + argc + 1 + 1 + 2 * AUXV_PAIRS;
+    if (strings + 16 + words * 8 > EXEC_ARGS_MAX)
+        return E2BIG;
+    for (uint64_t va = EXEC_STACK_TOP - EXEC_STACK_SIZE; va < EXEC_STACK_TOP; va += PAGE_SIZE)
+        if (!aspace_map_zeroed(as, va, ASPACE_WRITE))
+            return ENOMEM;
+
+    uint64_t random_at = EXEC_STACK_TOP - 16;
+    uint8_t rnd[16];
+    exec_random_bytes(rnd);
+    aspace_write(as, random_at, rnd, sizeof rnd);
+    for (unsigned i = 0; i < AUXV_PAIRS; i++)
+        if (auxv[2 * i] == AT_RANDOM)
+            auxv[2 * i + 1] = random_at;
+
+    uint64_t str_at = random_at - strings;
+    stack_writer_t w = { as, (str_at - words * 8) & ~0xFULL };
+    out->stack_pointer = w.at;
+    stack_put(&w, argc);
+    for (size_t i = 0; i < argc; i++) {
+        size_t n = strlen(argv[i]) + 1;
+        aspace_write(as, str_at, argv[i], n);
+        stack_put(&w, str_at);
+        str_at += n;
+    }
+    stack_put(&w, 0); /* argv terminator */
+    stack_put(&w, 0); /* envp: empty */
+    for (unsigned i = 0; i < 2 * AUXV_PAIRS; i++)
+        stack_put(&w, auxv[i]);
+    return 0;
+}
+
+int exec_load(aspace_t *as, const uint8_t *file, size_t size, const char *const *argv,
+              size_t argc, exec_start_t *out)
+{
+    elf_image_t img;
+    elf_status_t st = elf_check(file, size, &exec_elf_params, &img);
+    if (st != ELF_OK) {
+        kprintf("exec: %s: not a loadable program (%s)\n", argc ? argv[0] : "?",
+                elf_status_name(st));
+        return ENOEXEC;
+    }
+    for (unsigned i = 0; i < img.load_count; i++) {
+        elf_segment_t s;
+        if (!elf_segment_at(file, &img, i, &s))
+            return ENOEXEC;
+        int err = exec_map_segment(as, file, &s);
+        if (err)
+            return err;
+    }
+    uint64_t auxv[AUXV_PAIRS * 2] = {
+        AT_PHDR, exec_phdr_addr(file, &img), AT_PHENT, ELF_PHENT, AT_PHNUM, img.phnum,
+        AT_PAGESZ, PAGE_SIZE, AT_BASE, img.bias, AT_ENTRY, img.entry,
+        AT_RANDOM, 0 /* filled in by exec_build_stack */, AT_NULL, 0,
+    };
+    out->entry = img.entry;
+    return exec_build_stack(as, argv, argc, auxv, out);
+}

@@ -1,0 +1,37 @@
+/*
+ * exec.h - loading a static ELF64 executable (ET_EXEC, or ET_DYN/PIE at EXEC_PIE_BASE) into
+ * a fresh address space, and its System V initial stack: argc, argv, an empty envp and the
+ * auxiliary vector (AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_BASE, AT_ENTRY, AT_RANDOM).
+ * AT_BASE is the load bias of the program itself (0 for ET_EXEC; no interpreter is ever
+ * used), which a self-relocating crt0 may use.
+ *
+ * User layout: program at or above EXEC_ADDR_MIN, its stack of EXEC_STACK_SIZE bytes just
+ * below EXEC_STACK_TOP with an unmapped guard page under it.
+ */
+#ifndef SCHED_EXEC_H
+#define SCHED_EXEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "mm/aspace.h"
+
+#define EXEC_ADDR_MIN   0x0000000000010000ULL
+#define EXEC_PIE_BASE   0x0000555500000000ULL
+#define EXEC_STACK_TOP  0x00007FFFFFFFF000ULL
+#define EXEC_STACK_SIZE (64 * 1024ULL)
+#define EXEC_MAX_SPAN   (1ULL << 30)
+#define EXEC_MAX_PHDRS  64
+#define EXEC_ARGS_MAX   (32 * 1024) /* bytes of argument strings + pointers */
+#define EXEC_ARGC_MAX   1024
+
+typedef struct {
+    uint64_t entry;
+    uint64_t stack_pointer; /* points at argc, 16-byte aligned */
+} exec_start_t;
+
+/* 0, ENOEXEC (file rejected by elf_check), E2BIG (arguments too big) or ENOMEM. On failure
+ * the space may hold some mappings: the caller destroys it. */
+int exec_load(aspace_t *as, const uint8_t *file, size_t size, const char *const *argv,
+              size_t argc, exec_start_t *out);
+
+#endif

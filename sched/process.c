@@ -1,0 +1,242 @@
+/*
+ * process.c - the process table, spawn, exit, wait and the kill-on-fault hook (see
+ * process.h for the lifetime rules). Process links (children, table) change only with
+ * interrupts disabled, the same discipline as the scheduler's queues.
+ */
+#include "sched/process.h"
+#include <spindle/abi.h>
+#include <spindle/errno.h>
+#include "kernel/arch/arch.h"
+#include "kernel/arch/cpu.h"
+#include "kernel/cmdline.h"
+#include "kernel/initrd.h"
+#include "kernel/kprintf.h"
+#include "kernel/lib/string.h"
+#include "kernel/panic.h"
+#include "mm/heap.h"
+#include "sched/exec.h"
+
+#define VECTOR_PAGE_FAULT 14
+#define PF_WRITE (1u << 1)
+#define PF_FETCH (1u << 4)
+
+static process_t kernel_process = { .pid = 0, .name = "kernel", .state = PROCESS_ALIVE };
+static process_t *process_table;  /* every user process, linked through next_in_table */
+static uint64_t next_pid = 1;
+
+process_t *process_kernel(void)
+{
+    return &kernel_process;
+}
+
+process_t *process_current(void)
+{
+    return sched_current()->process;
+}
+
+void process_init(const boot_info_t *bi)
+{
+    for (int fd = 0; fd < 3; fd++)
+        kernel_process.fds[fd] = FD_CONSOLE;
+    sched_init(&kernel_process);
+    initrd_init(bi);
+}
+
+static void table_add(process_t *p)
+{
+    p->next_in_table = process_table;
+    process_table = p;
+}
+
+static void table_remove(process_t *p)
+{
+    for (process_t **pp = &process_table; *pp; pp = &(*pp)->next_in_table) {
+        if (*pp == p) {
+            *pp = p->next_in_table;
+            return;
+        }
+    }
+    panic("process: pid %lu is not in the table", (unsigned long)p->pid);
+}
+
+size_t process_count(void)
+{
+    uint64_t f = sched_irq_save();
+    size_t n = 0;
+    for (process_t *p = process_table; p; p = p->next_in_table)
+        n++;
+    sched_irq_restore(f);
+    return n;
+}
+
+static const char *path_basename(const char *path)
+{
+    const char *b = path;
+    for (const char *s = path; *s; s++)
+        if (*s == '/' && s[1])
+            b = s + 1;
+    return b;
+}
+
+uint64_t process_spawn(process_t *parent, const spawn_request_t *req, int *err)
+{
+    const uint8_t *file;
+    uint64_t size;
+    exec_start_t start;
+    process_t *p = NULL;
+    aspace_t *as = NULL;
+    if (!initrd_find(req->path, &file, &size)) {
+        *err = ENOENT;
+        return 0;
+    }
+    *err = ENOMEM;
+    as = aspace_create();
+    p = kzalloc(sizeof *p);
+    if (!as || !p)
+        goto fail;
+    *err = exec_load(as, file, (size_t)size, req->argv, req->argc, &start);
+    if (*err)
+        goto fail;
+    strlcpy(p->name, path_basename(req->path), sizeof p->name);
+    p->state = PROCESS_ALIVE;
+    p->aspace = as;
+    memcpy(p->fds, req->fds, sizeof p->fds);
+    p->main_thread = thread_create_user(p, p->name, start.entry, start.stack_pointer);
+    if (!p->main_thread) {
+        *err = ENOMEM;
+        goto fail;
+    }
+    uint64_t f = sched_irq_save();
+    p->pid = next_pid++;
+    p->parent = parent;
+    p->next_sibling = parent->children;
+    parent->children = p;
+    table_add(p);
+    sched_irq_restore(f);
+    *err = 0;
+    sched_start(p->main_thread);
+    return p->pid;
+fail:
+    aspace_destroy(as);
+    kfree(p);
+    return 0;
+}
+
+static void child_unlink(process_t *parent, process_t *c)
+{
+    for (process_t **pp = &parent->children; *pp; pp = &(*pp)->next_sibling) {
+        if (*pp == c) {
+            *pp = c->next_sibling;
+            return;
+        }
+    }
+}
+
+/* Interrupts off. Frees a zombie that nobody will wait for any more. */
+static void process_free_zombie(process_t *p)
+{
+    ASSERT(p->state == PROCESS_ZOMBIE && !p->aspace);
+    table_remove(p);
+    kfree(p);
+}
+
+uint64_t process_wait(process_t *parent, uint64_t pid, bool nohang, uint64_t *status, int *err)
+{
+    uint64_t f = sched_irq_save();
+    for (;;) {
+        bool any = false;
+        for (process_t *c = parent->children; c; c = c->next_sibling) {
+            if (pid != WAIT_ANY && c->pid != pid)
+                continue;
+            any = true;
+            if (c->state != PROCESS_ZOMBIE)
+                continue;
+            uint64_t got = c->pid;
+            *status = c->exit_status;
+            child_unlink(parent, c);
+            process_free_zombie(c);
+            sched_irq_restore(f);
+            return got;
+        }
+        if (!any || nohang) {
+            sched_irq_restore(f);
+            if (!any)
+                *err = ECHILD;
+            return any ? 0 : ERR;
+        }
+        sched_wait(&parent->child_waiters);
+    }
+}
+
+void process_exit_current(uint64_t status)
+{
+    process_t *p = process_current();
+    ASSERT(p != &kernel_process);
+    cpu_cli(); /* nothing may switch to this thread's address space from here on */
+    aspace_t *as = p->aspace;
+    p->aspace = NULL;
+    aspace_activate(NULL);
+    aspace_destroy(as);
+
+    for (process_t *c = p->children, *next; c; c = next) {
+        next = c->next_sibling;
+        c->parent = NULL;
+        c->next_sibling = NULL;
+        if (c->state == PROCESS_ZOMBIE)
+            process_free_zombie(c);
+    }
+    p->children = NULL;
+    p->exit_status = status;
+    p->state = PROCESS_ZOMBIE;
+    p->main_thread = NULL;
+    if (p->parent) {
+        sched_wake_all(&p->parent->child_waiters);
+    } else {
+        process_free_zombie(p); /* orphan: nobody will wait */
+    }
+    sched_exit_current();
+}
+
+static const char *pf_access(uint64_t err)
+{
+    return (err & PF_FETCH) ? "exec" : (err & PF_WRITE) ? "write" : "read";
+}
+
+/* Ring-3 exception (hook called by kernel/arch/exceptions.c): one line, then the process
+ * dies; the kernel and every other process go on. */
+void exception_user_fault(interrupt_frame_t *f)
+{
+    process_t *p = process_current();
+    if (p == &kernel_process)
+        exception_fatal(f); /* no user process to blame: a kernel bug */
+    if (f->vector == VECTOR_PAGE_FAULT)
+        kprintf("pid %lu (%s): page fault at 0x%lx (%s, user), rip 0x%lx\n",
+                (unsigned long)p->pid, p->name, read_cr2(), pf_access(f->error_code), f->rip);
+    else
+        kprintf("pid %lu (%s): %s, error code 0x%lx, rip 0x%lx\n", (unsigned long)p->pid,
+                p->name, exception_name(f->vector), f->error_code, f->rip);
+    process_exit_current(WAIT_STATUS_KILLED | (PROCESS_FAULT_BASE + f->vector));
+}
+
+int process_run_init(void)
+{
+    static const char *argv[CMDLINE_MAX_ARGS + 2];
+    size_t argc = 0;
+    argv[argc++] = "/bin/init";
+    for (size_t i = 0; i < kernel_cmdline.init_argc && kernel_cmdline.init_argv[i]; i++)
+        argv[argc++] = kernel_cmdline.init_argv[i];
+    argv[argc] = NULL;
+    uint8_t fds[PROCESS_MAX_FDS] = { FD_CONSOLE, FD_CONSOLE, FD_CONSOLE };
+    spawn_request_t req = { .path = argv[0], .argv = argv, .argc = argc, .fds = fds };
+    int err;
+    uint64_t pid = process_spawn(&kernel_process, &req, &err);
+    if (!pid) {
+        kprintf("init: cannot start %s: %s\n", argv[0], spindle_errno_name(err));
+        return 127;
+    }
+    uint64_t status = 0;
+    process_wait(&kernel_process, pid, false, &status, &err);
+    kprintf("init: pid %lu exited with status 0x%lx\n", (unsigned long)pid,
+            (unsigned long)status);
+    return (int)status;
+}

@@ -1,0 +1,74 @@
+/*
+ * process.h - processes: an address space, one thread for now, a parent, children, a
+ * console-only descriptor table, and an exit status kept while the process is a zombie.
+ *
+ * Lifetime: a process is ALIVE until its last thread exits; then its address space is
+ * freed at once and it stays a ZOMBIE (only this struct) until its parent's wait() reaps
+ * it. Children of an exiting process are orphaned: a zombie orphan is freed at once, a live
+ * one frees itself when it exits. Thread stacks are freed by the scheduler after the switch
+ * away from the dead thread. pid 0 is the kernel process (kernel_main, idle).
+ *
+ * A process killed by a CPU exception in user mode ends with status
+ * WAIT_STATUS_KILLED | (PROCESS_FAULT_BASE + vector), e.g. 0x18e for a page fault.
+ */
+#ifndef SCHED_PROCESS_H
+#define SCHED_PROCESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <spindle/boot.h>
+#include "mm/aspace.h"
+#include "sched/sched.h"
+
+#define PROCESS_NAME_MAX   32
+#define PROCESS_MAX_FDS    16
+#define PROCESS_FAULT_BASE 128
+
+typedef enum { PROCESS_ALIVE = 1, PROCESS_ZOMBIE } process_state_t;
+typedef enum { FD_NONE = 0, FD_CONSOLE } fd_kind_t;
+
+typedef struct process {
+    uint64_t pid;
+    char name[PROCESS_NAME_MAX];
+    process_state_t state;
+    aspace_t *aspace;               /* NULL for the kernel process and for zombies */
+    thread_t *main_thread;
+    struct process *parent;         /* NULL once orphaned */
+    struct process *children;       /* first child; siblings linked by next_sibling */
+    struct process *next_sibling;
+    struct process *next_in_table;
+    thread_queue_t child_waiters;   /* threads of this process blocked in wait() */
+    uint64_t exit_status;
+    uint8_t fds[PROCESS_MAX_FDS];   /* fd_kind_t */
+} process_t;
+
+/* What a new process starts with (all strings are kernel copies). */
+typedef struct {
+    const char *path;
+    const char *const *argv;        /* argc entries */
+    size_t argc;
+    const uint8_t *fds;             /* PROCESS_MAX_FDS fd_kind_t entries */
+} spawn_request_t;
+
+/* Creates the kernel process and makes the caller its thread; reads the root archive. */
+void process_init(const boot_info_t *bi);
+process_t *process_kernel(void);
+process_t *process_current(void);
+
+/* Starts a child of parent. Returns its pid, or 0 with *err set (ENOENT, ENOEXEC, E2BIG,
+ * ENOMEM). */
+uint64_t process_spawn(process_t *parent, const spawn_request_t *req, int *err);
+/* Waits for child pid (WAIT_ANY: any). Returns its pid and stores its status, 0 when
+ * nohang and none has ended, or ERR with *err = ECHILD. */
+uint64_t process_wait(process_t *parent, uint64_t pid, bool nohang, uint64_t *status, int *err);
+/* Ends the calling process with status (does not return). */
+__attribute__((noreturn)) void process_exit_current(uint64_t status);
+
+/* Spawns /bin/init (or kernel_cmdline's init argv), waits for it, returns its status. */
+int process_run_init(void);
+
+/* Counts processes in the table (tests). */
+size_t process_count(void);
+
+#endif

@@ -1,0 +1,109 @@
+/*
+ * entry.S - the SYSCALL entry and the two ways back to user space.
+ *
+ * Entry (interrupts are off: SFMASK clears IF): swapgs exposes the thread's syscall_ctx_t
+ * (MSR_KERNEL_GS_BASE, loaded by the scheduler) just long enough to park the user RSP and
+ * load the kernel stack, then swapgs restores the user's GS (the kernel never uses GS).
+ * The stack then receives a full interrupt_frame_t (same layout as isr.S builds), so the
+ * C side, the fault paths and a new thread's first return share one format.
+ *
+ * Exit: interrupts off, then SYSRET when syscall_exit_may_sysret() allows it, else the
+ * general iretq path (also the first entry of every new user thread).
+ */
+#include "kernel/arch/isr_frame.h"
+#include "syscall/syscall_ctx.h"
+
+#define USER_CS 0x23
+#define USER_SS 0x1B
+#define FRAME_RFLAGS (19 * 8)
+#define FRAME_RSP    (20 * 8)
+
+    .text
+    .globl syscall_entry
+syscall_entry:
+    swapgs
+    movq %rsp, %gs:SYSCALL_CTX_USER_RSP
+    movq %gs:SYSCALL_CTX_KERNEL_RSP, %rsp
+    pushq $USER_SS
+    pushq %gs:SYSCALL_CTX_USER_RSP
+    swapgs
+    pushq %r11                      /* user RFLAGS */
+    pushq $USER_CS
+    pushq %rcx                      /* user RIP */
+    pushq $0                        /* error code */
+    pushq $SYSCALL_FRAME_VECTOR
+    pushq %rax
+    pushq %rbx
+    pushq %rcx
+    pushq %rdx
+    pushq %rsi
+    pushq %rdi
+    pushq %rbp
+    pushq %r8
+    pushq %r9
+    pushq %r10
+    pushq %r11
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+    movq %rsp, %rbx                 /* the frame; callee-saved across the calls */
+    pushq $0                        /* fake call frame: backtraces stop at user space */
+    pushq $0
+    movq %rsp, %rbp
+    sti
+    movq %rbx, %rdi
+    call syscall_dispatch
+
+    /* Interrupts off before anything of the user context is restored: from here on the
+     * CPU must not take an interrupt while RSP holds the user stack pointer in ring 0 -
+     * it would push its frame onto user memory (no stack switch for a ring-0 interrupt). */
+    cli
+    movq %rbx, %rdi
+    call syscall_exit_may_sysret
+    movq %rbx, %rsp
+    testq %rax, %rax
+    jz syscall_return_iret
+
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %r11                       /* replaced by RFLAGS below */
+    popq %r10
+    popq %r9
+    popq %r8
+    popq %rbp
+    popq %rdi
+    popq %rsi
+    popq %rdx
+    popq %rcx                       /* replaced by RIP below */
+    popq %rbx
+    popq %rax
+    movq FRAME_RIP - FRAME_VECTOR(%rsp), %rcx
+    movq FRAME_RFLAGS - FRAME_VECTOR(%rsp), %r11
+    movq FRAME_RSP - FRAME_VECTOR(%rsp), %rsp   /* user stack: interrupts are off (above) */
+    sysretq
+
+/* RSP points at an interrupt_frame_t; interrupts are off. */
+    .globl syscall_return_iret
+syscall_return_iret:
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %r11
+    popq %r10
+    popq %r9
+    popq %r8
+    popq %rbp
+    popq %rdi
+    popq %rsi
+    popq %rdx
+    popq %rcx
+    popq %rbx
+    popq %rax
+    addq $16, %rsp                  /* vector and error code */
+    iretq
+
+    .section .note.GNU-stack, "", @progbits

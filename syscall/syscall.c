@@ -1,0 +1,112 @@
+/*
+ * syscall.c - the system-call table (sorted and checked at boot), the dispatcher and the
+ * per-CPU SYSCALL MSR setup. The entry and exit paths themselves are in entry.S.
+ */
+#include "syscall/syscall.h"
+#include "kernel/arch/cpu.h"
+#include "kernel/kprintf.h"
+#include "kernel/panic.h"
+#include "sched/sched.h"
+#include "syscall/syscall_ctx.h"
+
+#define RFLAGS_TF (1ULL << 8)
+#define RFLAGS_IF (1ULL << 9)
+#define RFLAGS_DF (1ULL << 10)
+#define RFLAGS_NT (1ULL << 14)
+#define RFLAGS_RF (1ULL << 16)
+#define RFLAGS_AC (1ULL << 18)
+
+extern syscall_descriptor_t __syscall_table_start[], __syscall_table_end[];
+extern void syscall_entry(void);
+
+static uint64_t syscall_count;
+
+void syscall_init_cpu(void)
+{
+    wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+    /* SYSCALL: CS = 0x08, SS = 0x10. SYSRET: CS = 0x10 + 16 | 3 = 0x23, SS = 0x10 + 8 | 3 = 0x1B. */
+    wrmsr(MSR_STAR, ((uint64_t)GDT_KERNEL_CODE << 32) | ((uint64_t)(GDT_USER_DATA - 8 - 3) << 48));
+    wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+    /* The entry runs with interrupts off until it is on the kernel stack; TF/DF/AC/NT must
+     * not leak from user space into kernel code. */
+    wrmsr(MSR_SFMASK, RFLAGS_IF | RFLAGS_TF | RFLAGS_DF | RFLAGS_AC | RFLAGS_NT);
+}
+
+_Static_assert(GDT_USER_DATA - 8 - 3 + 16 + 3 == GDT_USER_CODE, "STAR needs user code 16 above base");
+_Static_assert(GDT_KERNEL_CODE + 8 == GDT_KERNEL_DATA, "STAR needs kernel data right after code");
+
+static void syscall_table_sort(syscall_descriptor_t *t, uint64_t n)
+{
+    for (uint64_t i = 1; i < n; i++) {
+        syscall_descriptor_t d = t[i];
+        uint64_t j = i;
+        for (; j > 0 && t[j - 1].num > d.num; j--)
+            t[j] = t[j - 1];
+        t[j] = d;
+    }
+}
+
+void syscall_init(void)
+{
+    syscall_descriptor_t *t = __syscall_table_start;
+    uint64_t n = (uint64_t)(__syscall_table_end - __syscall_table_start);
+    syscall_table_sort(t, n);
+    for (uint64_t i = 0; i < n; i++) {
+        if (t[i].num == i)
+            continue;
+        if (i > 0 && t[i].num == t[i - 1].num)
+            panic("syscall: number %lu defined twice (%s, %s)", t[i].num, t[i - 1].name, t[i].name);
+        panic("syscall: no handler for number %lu (next is %s)", i, t[i].name);
+    }
+    if (n != SYS_COUNT)
+        panic("syscall: table has %lu entries, syscalls.spec has %d", n, SYS_COUNT);
+    syscall_count = n;
+    kprintf("syscall: %lu calls registered\n", n);
+}
+
+uint64_t syscall_table_size(void)
+{
+    return syscall_count;
+}
+
+const syscall_descriptor_t *syscall_table_entry(uint64_t num)
+{
+    return num < syscall_count ? &__syscall_table_start[num] : NULL;
+}
+
+uint64_t syscall_fail(int code)
+{
+    sched_current()->error = (uint64_t)code;
+    return ERR;
+}
+
+uint64_t syscall_invoke(uint64_t num, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+                        uint64_t a4, uint64_t a5)
+{
+    if (num >= syscall_count)
+        return syscall_fail(ENOSYS);
+    syscall_fn_t fn = (syscall_fn_t)__syscall_table_start[num].handler;
+    return fn(a0, a1, a2, a3, a4, a5);
+}
+
+void syscall_dispatch(interrupt_frame_t *f)
+{
+    f->rax = syscall_invoke(f->rax, f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
+}
+
+/* SYSRET is only safe for the context the SYSCALL saved, unchanged: it reloads RIP from
+ * RCX and RFLAGS from R11 and fixes CS/SS. A non-canonical RIP would fault in ring 0 on
+ * Intel CPUs (with the user RSP already loaded), so such returns, and any context the
+ * kernel rewrote (ctx flag), leave through iretq; so do TF/RF, which SYSRET cannot
+ * reproduce faithfully. */
+uint64_t syscall_exit_may_sysret(interrupt_frame_t *f)
+{
+    thread_t *t = sched_current();
+    bool forced = t->ctx.flags & SYSCALL_CTX_FORCE_IRET;
+    t->ctx.flags &= ~(uint64_t)SYSCALL_CTX_FORCE_IRET;
+    if (forced || f->rip >= 0x0000800000000000ULL)
+        return 0;
+    if (f->rflags & (RFLAGS_TF | RFLAGS_RF))
+        return 0;
+    return f->cs == GDT_USER_CODE && f->ss == GDT_USER_DATA;
+}
