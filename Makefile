@@ -98,7 +98,7 @@ EFI_LIB  := /usr/lib
 LOADER_C := $(wildcard efi/*.c) kernel/lib/elf_check.c
 LOADER_OBJS := $(patsubst %.c,$(BUILD)/efi/%.o,$(LOADER_C))
 EFI_CFLAGS := -std=c17 -O2 -Wall -Wextra -Werror \
-    -fpic -ffreestanding -fshort-wchar -mno-red-zone -maccumulate-outgoing-args \
+    -fpic -ffreestanding -fshort-wchar -mno-red-zone -mgeneral-regs-only -maccumulate-outgoing-args \
     -fno-stack-protector -fno-builtin -fno-tree-loop-distribute-patterns \
     -fno-asynchronous-unwind-tables -fcf-protection=none \
     -I$(EFI_INC) -I$(EFI_INC)/x86_64 -I. -Iinclude -DSPINDLE_LOADER -MMD -MP

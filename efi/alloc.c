@@ -25,13 +25,16 @@ EFI_STATUS alloc_pages(uint64_t pages, uint64_t *phys)
     EFI_PHYSICAL_ADDRESS addr = 0;
     EFI_STATUS st = uefi_call_wrapper(loader_bs->AllocatePages, 4, AllocateAnyPages,
                                       EfiLoaderData, (UINTN)pages, &addr);
+    if (!EFI_ERROR(st) && addr == 0) {
+        /* phys 0 means "absent" in boot_info: keep page 0 allocated (it stays LOADER
+         * memory, a harmless loss) and ask again for a block elsewhere */
+        st = uefi_call_wrapper(loader_bs->AllocatePages, 4, AllocateAnyPages, EfiLoaderData,
+                               (UINTN)pages, &addr);
+    }
     if (EFI_ERROR(st))
         return st;
-    if (addr == 0 || (addr & (LOADER_PAGE - 1))) {
-        /* page 0 would read as "absent" in boot_info; never seen, but cheap to refuse */
-        uefi_call_wrapper(loader_bs->FreePages, 2, addr, (UINTN)pages);
-        return EFI_OUT_OF_RESOURCES;
-    }
+    if (addr == 0 || (addr & (LOADER_PAGE - 1)))
+        return EFI_OUT_OF_RESOURCES; /* firmware bug; the block is left allocated */
     *slot = (alloc_slot_t){ addr, pages };
     *phys = addr;
     return EFI_SUCCESS;

@@ -224,7 +224,7 @@ static __attribute__((noreturn)) void loader_enter_kernel(loader_plan_t *plan)
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 {
     uint64_t tsc = util_rdtsc();
-    if (!st || !st->BootServices || !st->ConOut)
+    if (!st || !st->BootServices)
         return EFI_INVALID_PARAMETER;
     loader_st = st;
     loader_bs = st->BootServices;

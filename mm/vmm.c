@@ -12,6 +12,8 @@
  * the kernel PML4's upper half sees every later kernel mapping without any synchronisation.
  * Kernel mappings are global when the CPU has PGE; NX is used only when EFER.NXE is really on.
  * Page-table pages are never freed: unmapping clears leaves only (kernel tables are few).
+ * TLB flushes are local (invlpg): once other CPUs run kernel code, changing an existing mapping
+ * needs a shootdown IPI, which is not done here.
  */
 #include "mm/vmm.h"
 #include "kernel/arch/arch.h"
@@ -175,6 +177,11 @@ uint64_t vmm_translate(uint64_t virt)
 uint64_t vmm_kernel_pml4(void)
 {
     return vmm.pml4_phys;
+}
+
+bool vmm_nx_enabled(void)
+{
+    return vmm.nx;
 }
 
 /* ------------------------------------------------------------------ building the tables */

@@ -39,5 +39,8 @@ void vmm_free_kstack(uint64_t top, size_t size);
 
 /* Physical address of the kernel PML4 (upper half shared by every address space). */
 uint64_t vmm_kernel_pml4(void);
+/* True when page tables may set the NX bit (CPU has it and EFER.NXE is on); without it, bit 63
+ * in any entry is a reserved-bit fault. */
+bool vmm_nx_enabled(void);
 
 #endif

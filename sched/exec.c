@@ -23,6 +23,7 @@
 #define AT_RANDOM 25
 #define AUXV_PAIRS 8
 #define ELF_PHENT 56
+#define PT_INTERP 3
 
 static const elf_check_params_t exec_elf_params = {
     .addr_min = EXEC_ADDR_MIN,
@@ -44,6 +45,19 @@ static int exec_map_segment(aspace_t *as, const uint8_t *file, const elf_segment
     if (!aspace_write(as, s->vaddr, file + s->offset, s->filesz))
         return ENOMEM; /* cannot happen: every page was just mapped */
     return 0;
+}
+
+/* Only static programs are run: there is no dynamic linker to honour PT_INTERP. The
+ * program header table lies inside the file (elf_check vouched for it). */
+static bool exec_wants_interpreter(const uint8_t *file, const elf_image_t *img)
+{
+    for (unsigned i = 0; i < img->phnum; i++) {
+        uint32_t type;
+        memcpy(&type, file + img->phoff + (uint64_t)i * ELF_PHENT, sizeof type);
+        if (type == PT_INTERP)
+            return true;
+    }
+    return false;
 }
 
 /* Where the program headers are visible in memory (AT_PHDR), or 0. */
@@ -137,6 +151,11 @@ int exec_load(aspace_t *as, const uint8_t *file, size_t size, const char *const 
     if (st != ELF_OK) {
         kprintf("exec: %s: not a loadable program (%s)\n", argc ? argv[0] : "?",
                 elf_status_name(st));
+        return ENOEXEC;
+    }
+    if (exec_wants_interpreter(file, &img)) {
+        kprintf("exec: %s: dynamically linked (PT_INTERP); only static programs run\n",
+                argc ? argv[0] : "?");
         return ENOEXEC;
     }
     for (unsigned i = 0; i < img.load_count; i++) {

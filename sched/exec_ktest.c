@@ -6,6 +6,7 @@
 #include "kernel/ktest.h"
 #include "kernel/lib/string.h"
 #include "mm/aspace.h"
+#include "mm/heap.h"
 #include "mm/hhdm.h"
 #include "mm/pmm.h"
 #include "sched/exec.h"
@@ -98,6 +99,7 @@ KTEST(exec_loads_a_good_file_with_a_sysv_stack)
 
 KTEST(exec_rejects_bad_files_with_enoexec)
 {
+    heap_trim(); /* the heap may keep one empty slab per class: compare without them */
     size_t before = pmm_free_pages();
     t_build();
     KTEST_EXPECT(t_load(T_FILE_SIZE, NULL) == 0);
@@ -130,5 +132,9 @@ KTEST(exec_rejects_bad_files_with_enoexec)
     t_build(); put16(t_file + 56, 2);                                /* second phdr = copy, overlapping */
     memcpy(t_file + 64 + 56, t_file + 64, 56);
     KTEST_EXPECT(t_load(T_FILE_SIZE, NULL) == ENOEXEC);
+    t_build(); put16(t_file + 56, 2);                                /* second phdr: PT_INTERP */
+    put32(t_file + 64 + 56, 3);
+    KTEST_EXPECT(t_load(T_FILE_SIZE, NULL) == ENOEXEC);
+    heap_trim();
     KTEST_EXPECT(pmm_free_pages() == before);
 }

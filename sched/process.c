@@ -16,7 +16,10 @@
 #include "mm/heap.h"
 #include "sched/exec.h"
 
-#define VECTOR_PAGE_FAULT 14
+#define VECTOR_NMI           2
+#define VECTOR_DOUBLE_FAULT  8
+#define VECTOR_PAGE_FAULT    14
+#define VECTOR_MACHINE_CHECK 18
 #define PF_WRITE (1u << 1)
 #define PF_FETCH (1u << 4)
 
@@ -165,7 +168,49 @@ uint64_t process_wait(process_t *parent, uint64_t pid, bool nohang, uint64_t *st
             return any ? 0 : ERR;
         }
         sched_wait(&parent->child_waiters);
+        if (parent->kill_pending) {
+            sched_irq_restore(f);
+            process_check_killed();
+        }
     }
+}
+
+static process_t *process_find_live(uint64_t pid)
+{
+    for (process_t *p = process_table; p; p = p->next_in_table)
+        if (p->pid == pid && p->state == PROCESS_ALIVE)
+            return p;
+    return NULL;
+}
+
+int process_kill(uint64_t pid, uint64_t code)
+{
+    if (code > 0xff)
+        return EINVAL;
+    if (pid == kernel_process.pid)
+        return EPERM;
+    uint64_t f = sched_irq_save();
+    process_t *p = process_find_live(pid);
+    if (!p) {
+        sched_irq_restore(f);
+        return ESRCH;
+    }
+    if (!p->kill_pending) {
+        p->kill_pending = true;
+        p->kill_status = WAIT_STATUS_KILLED | code;
+    }
+    sched_wake_all(&p->child_waiters); /* only p's own threads wait there */
+    sched_irq_restore(f);
+    if (p == process_current())
+        process_check_killed();
+    return 0;
+}
+
+void process_check_killed(void)
+{
+    process_t *p = process_current();
+    if (p != &kernel_process && p->kill_pending)
+        process_exit_current(p->kill_status);
 }
 
 void process_exit_current(uint64_t status)
@@ -207,8 +252,14 @@ static const char *pf_access(uint64_t err)
 void exception_user_fault(interrupt_frame_t *f)
 {
     process_t *p = process_current();
-    if (p == &kernel_process)
-        exception_fatal(f); /* no user process to blame: a kernel bug */
+    if (f->vector == VECTOR_NMI) {
+        kprintf("nmi: while pid %lu (%s) ran in user mode; ignored\n", (unsigned long)p->pid,
+                p->name);
+        return; /* not the program's doing */
+    }
+    if (p == &kernel_process || f->vector == VECTOR_DOUBLE_FAULT ||
+        f->vector == VECTOR_MACHINE_CHECK)
+        exception_fatal(f); /* a kernel bug or the machine's, not the program's */
     if (f->vector == VECTOR_PAGE_FAULT)
         kprintf("pid %lu (%s): page fault at 0x%lx (%s, user), rip 0x%lx\n",
                 (unsigned long)p->pid, p->name, read_cr2(), pf_access(f->error_code), f->rip);

@@ -40,6 +40,8 @@ typedef struct process {
     struct process *next_in_table;
     thread_queue_t child_waiters;   /* threads of this process blocked in wait() */
     uint64_t exit_status;
+    bool kill_pending;              /* kill(): exit with kill_status at the next safe point */
+    uint64_t kill_status;
     uint8_t fds[PROCESS_MAX_FDS];   /* fd_kind_t */
 } process_t;
 
@@ -64,6 +66,13 @@ uint64_t process_spawn(process_t *parent, const spawn_request_t *req, int *err);
 uint64_t process_wait(process_t *parent, uint64_t pid, bool nohang, uint64_t *status, int *err);
 /* Ends the calling process with status (does not return). */
 __attribute__((noreturn)) void process_exit_current(uint64_t status);
+
+/* Ends process pid with WAIT_STATUS_KILLED | code: at once when it is the caller, else at
+ * its next safe point (before entering or leaving user mode, or when its wait() wakes).
+ * 0, ESRCH (no such live process), EPERM (the kernel process) or EINVAL (code > 255). */
+int process_kill(uint64_t pid, uint64_t code);
+/* Safe point: ends the calling process if a kill() is pending for it. */
+void process_check_killed(void);
 
 /* Spawns /bin/init (or kernel_cmdline's init argv), waits for it, returns its status. */
 int process_run_init(void);

@@ -9,7 +9,6 @@
 #include "sched/sched.h"
 #include "kernel/arch/arch.h"
 #include "kernel/arch/cpu.h"
-#include "kernel/arch/gdt.h"
 #include "kernel/lib/string.h"
 #include "kernel/panic.h"
 #include "mm/aspace.h"
@@ -20,13 +19,13 @@
 #define MSR_TSC_AUX 0xC0000103
 #define RFLAGS_IF   (1ULL << 9)
 
-static sched_cpu_t sched_cpus[ARCH_MAX_CPUS];
+static sched_cpu_t sched_cpus[SCHED_MAX_CPUS];
 static thread_queue_t run_queue;
 static uint64_t next_tid = 1;
 static bool have_rdtscp;
 
 extern void sched_kthread_entry(void);
-extern void syscall_return_iret(void);
+extern void sched_user_first_entry(void);
 
 uint64_t sched_irq_save(void)
 {
@@ -44,7 +43,7 @@ void sched_irq_restore(uint64_t flags)
 void sched_init_cpu(unsigned index)
 {
     uint32_t a, b, c, d;
-    ASSERT(index < ARCH_MAX_CPUS);
+    ASSERT(index < SCHED_MAX_CPUS);
     cpuid(0x80000000, 0, &a, &b, &c, &d);
     if (a >= 0x80000001) {
         cpuid(0x80000001, 0, &a, &b, &c, &d);
@@ -60,7 +59,7 @@ sched_cpu_t *sched_cpu_this(void)
     uint32_t lo, hi, aux = 0;
     if (have_rdtscp)
         __asm__ volatile("rdtscp" : "=a"(lo), "=d"(hi), "=c"(aux));
-    return &sched_cpus[aux < ARCH_MAX_CPUS ? aux : 0];
+    return &sched_cpus[aux < SCHED_MAX_CPUS ? aux : 0];
 }
 
 thread_t *sched_current(void)
@@ -90,11 +89,23 @@ static thread_t *queue_pop(thread_queue_t *q)
     return t;
 }
 
+/* The FXSAVE image of a fresh thread: x87 control word and MXCSR at their reset values
+ * (all exceptions masked, round to nearest), everything else zero. */
+static void thread_fpu_init(thread_t *t)
+{
+    uint16_t fcw = 0x037F;
+    uint32_t mxcsr = 0x1F80;
+    memcpy(&t->fpu_state[0], &fcw, sizeof fcw);
+    memcpy(&t->fpu_state[24], &mxcsr, sizeof mxcsr);
+}
+
 static thread_t *thread_alloc(struct process *p, const char *name)
 {
     thread_t *t = kzalloc(sizeof *t);
     if (!t)
         return NULL;
+    ASSERT(((uint64_t)t->fpu_state & 15) == 0);
+    thread_fpu_init(t);
     t->kstack_top = vmm_alloc_kstack(SCHED_KSTACK_SIZE);
     if (!t->kstack_top) {
         kfree(t);
@@ -145,7 +156,7 @@ thread_t *thread_create_user(struct process *p, const char *name, uint64_t rip, 
     f->rflags = RFLAGS_IF | 0x2;
     f->rsp = rsp;
     f->ss = GDT_USER_DATA;
-    thread_prepare_stack(t, (uint64_t)f, syscall_return_iret, 0, 0);
+    thread_prepare_stack(t, (uint64_t)f, sched_user_first_entry, 0, 0);
     return t;
 }
 
@@ -178,13 +189,15 @@ static void sched_switch_to(sched_cpu_t *cpu, thread_t *next)
     next->state = THREAD_RUNNING;
     if (next == prev)
         return;
+    __asm__ volatile("fxsave64 %0" : "=m"(prev->fpu_state));
+    __asm__ volatile("fxrstor64 %0" : : "m"(next->fpu_state));
     prev->fs_base = rdmsr(MSR_FS_BASE);
     prev->gs_base = rdmsr(MSR_GS_BASE);
     wrmsr(MSR_FS_BASE, next->fs_base);
     wrmsr(MSR_GS_BASE, next->gs_base);
     wrmsr(MSR_KERNEL_GS_BASE, (uint64_t)&next->ctx);
     if (next->kstack_top)
-        gdt_cpu_tss(cpu->index)->rsp[0] = next->kstack_top;
+        arch_set_kernel_stack(cpu->index, next->kstack_top);
     aspace_activate(next->process ? next->process->aspace : NULL);
     cpu->current = next;
     sched_switch_stacks(&prev->saved_rsp, next->saved_rsp);
@@ -293,6 +306,7 @@ void sched_init(struct process *kproc)
     boot->tid = next_tid++;
     boot->process = kproc;
     boot->state = THREAD_RUNNING;
+    thread_fpu_init(boot);
     strlcpy(boot->name, "kmain", sizeof boot->name);
     cpu->current = boot;
     wrmsr(MSR_KERNEL_GS_BASE, (uint64_t)&boot->ctx);

@@ -20,6 +20,7 @@
 #include "syscall/syscall_ctx.h"
 
 #define SCHED_KSTACK_SIZE (16 * 1024)
+#define SCHED_MAX_CPUS    16
 
 struct process;
 
@@ -41,6 +42,9 @@ typedef struct thread {
     uint64_t fs_base, gs_base;/* user segment bases, saved while switched out */
     uint64_t error;           /* code of the last failing system call (SYS_ERRNO) */
     char name[16];
+    /* x87/SSE state (FXSAVE image) of user code, swapped on every switch: the kernel itself
+     * never touches these registers (-mgeneral-regs-only). AVX upper halves are not kept. */
+    uint8_t fpu_state[512] __attribute__((aligned(16)));
 } thread_t;
 
 typedef struct {

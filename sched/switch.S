@@ -34,6 +34,14 @@ sched_thread_trampoline:
     call sched_finish_switch
     jmpq *%r12
 
+/* User threads: a kill() may have come before the first run; then leave through iretq
+ * (RSP is at the thread's interrupt frame, 16-byte aligned). */
+    .globl sched_user_first_entry
+sched_user_first_entry:
+    call process_check_killed
+    cli
+    jmp syscall_return_iret
+
 /* Kernel threads: fn (r14) gets arg (r13); fn never returns. */
     .globl sched_kthread_entry
 sched_kthread_entry:

@@ -133,3 +133,9 @@ SYSCALL_DEFINE(SYS_WAIT, uint64_t, uint64_t pid, void *status, uint64_t flags)
     }
     return got;
 }
+
+SYSCALL_DEFINE(SYS_KILL, uint64_t, uint64_t pid, uint64_t code)
+{
+    int err = process_kill(pid, code);
+    return err ? syscall_fail(err) : 0;
+}

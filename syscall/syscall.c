@@ -6,6 +6,7 @@
 #include "kernel/arch/cpu.h"
 #include "kernel/kprintf.h"
 #include "kernel/panic.h"
+#include "sched/process.h"
 #include "sched/sched.h"
 #include "syscall/syscall_ctx.h"
 
@@ -92,6 +93,7 @@ uint64_t syscall_invoke(uint64_t num, uint64_t a0, uint64_t a1, uint64_t a2, uin
 void syscall_dispatch(interrupt_frame_t *f)
 {
     f->rax = syscall_invoke(f->rax, f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
+    process_check_killed(); /* a kill() that came while this call ran */
 }
 
 /* SYSRET is only safe for the context the SYSCALL saved, unchanged: it reloads RIP from
@@ -105,6 +107,10 @@ uint64_t syscall_exit_may_sysret(interrupt_frame_t *f)
     bool forced = t->ctx.flags & SYSCALL_CTX_FORCE_IRET;
     t->ctx.flags &= ~(uint64_t)SYSCALL_CTX_FORCE_IRET;
     if (forced || f->rip >= 0x0000800000000000ULL)
+        return 0;
+    /* As Linux: the frame must still be what SYSCALL left (RCX = RIP, R11 = RFLAGS), so a
+     * rewrite that forgot the flag still returns exactly. */
+    if (f->rcx != f->rip || f->r11 != f->rflags)
         return 0;
     if (f->rflags & (RFLAGS_TF | RFLAGS_RF))
         return 0;

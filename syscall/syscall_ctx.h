@@ -32,6 +32,12 @@ typedef struct {
 
 _Static_assert(offsetof(syscall_ctx_t, kernel_rsp) == SYSCALL_CTX_KERNEL_RSP, "entry.S offset");
 _Static_assert(offsetof(syscall_ctx_t, user_rsp) == SYSCALL_CTX_USER_RSP, "entry.S offset");
+
+/* Call after changing a thread's saved user registers (e.g. signal delivery, exec). */
+static inline void syscall_ctx_mark_rewritten(syscall_ctx_t *ctx)
+{
+    ctx->flags |= SYSCALL_CTX_FORCE_IRET;
+}
 #endif
 
 #endif

@@ -44,6 +44,12 @@ if make --no-print-directory host-test BUILD="$build" > "$host_log" 2>&1; then :
 fi
 collect host "$host_log"
 
+# ------------------------------------------------------------------ generated ABI and apps
+sh test/check-abi-doc.sh "$build" > "$out/abi.log" 2>&1
+collect abi "$out/abi.log"
+sh test/check-apps.sh "$build" > "$out/apps.log" 2>&1
+collect apps "$out/apps.log"
+
 # ------------------------------------------------------------------ QEMU boots
 # make_image NAME CMDLINE: a copy of the built image with another command line.
 make_image() {
@@ -55,6 +61,9 @@ make_image() {
 }
 
 # boot NAME IMAGE TOTAL_SEC SILENCE_SEC [qemu.sh options...]; sets boot_status, boot_log.
+# With stop_at set to a pattern, QEMU is stopped as soon as the serial log shows it (for
+# boots that end in a wait, like a refused kernel).
+stop_at=
 boot() {
     local name=$1 img=$2 total=$3 silence=$4; shift 4
     boot_log=$out/$name.log
@@ -67,6 +76,10 @@ boot() {
         local size
         size=$(stat -c %s "$boot_log" 2>/dev/null || echo 0)
         if [ "$size" = "$last_size" ]; then quiet=$((quiet + 1)); else quiet=0; last_size=$size; fi
+        if [ -n "$stop_at" ] && grep -aq -- "$stop_at" "$boot_log"; then
+            kill -TERM -- -"$pid" 2>/dev/null; sleep 1; kill -KILL -- -"$pid" 2>/dev/null
+            break
+        fi
         if [ "$quiet" -ge "$silence" ]; then
             echo "($name: no serial output for ${silence}s, stopping QEMU)" >> "$out/$name.qemu.txt"
             kill -TERM -- -"$pid" 2>/dev/null; sleep 1; kill -KILL -- -"$pid" 2>/dev/null
@@ -106,6 +119,31 @@ expect_log panic.backtrace-symbolized "backtrace does not name boot_panic_test" 
 img=$(make_image noserial "qemu_exit ktest")
 boot noserial "$img" 180 400 --no-serial
 expect_exit boot.no-serial-port-exits-33 33
+
+# 4. user space: init runs t_all, which runs every t_* test program (system calls, spawn,
+#    wait, kill, hostile pointers, faulting children); each prints ok/FAIL lines.
+img=$(make_image user "qemu_exit -- /bin/t_all")
+boot user "$img" 180 60
+collect user "$boot_log"
+expect_exit user.t_all-exits-33 33
+expect_log user.fault-line "no one-line report for a faulting child" 'pid [0-9]* (t_crash): page fault at 0x0 (read, user), rip 0x'
+
+# 4. a large machine: page allocator and direct map at 4 GiB (boot time must not grow).
+img=$out/ktest.img
+boot ktest-4g "$img" 180 60 --mem 4G
+expect_exit boot.4g-ktest-exits-33 33
+
+# 5. a corrupt kernel: the loader refuses it with a clear message and never jumps.
+img=$(make_image badkernel "qemu_exit ktest")
+yes "not an ELF file" | head -c 5000 > "$out/junk.elf"
+mcopy -o -i "$img@@1M" "$out/junk.elf" ::/spindle/kernel.elf
+stop_at='boot stopped'
+boot badkernel "$img" 90 60
+stop_at=
+expect_log loader.refuses-corrupt-kernel "no loader error for a junk kernel.elf" 'kernel.elf rejected'
+if grep -aq 'Spindle kernel' "$boot_log"; then
+    fail loader.never-jumps-into-junk "the kernel banner appeared"; else
+    pass loader.never-jumps-into-junk; fi
 
 # ------------------------------------------------------------------ summary
 passed=$(grep -c '^ok ' "$results")

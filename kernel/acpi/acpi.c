@@ -191,7 +191,7 @@ static void acpi_root_walk(const acpi_table_t *root, unsigned entry_size)
         const uint8_t *e = root->data + SDT_HDR_LEN + i * entry_size;
         uint64_t phys = entry_size == 8 ? acpi_rd64(e) : acpi_rd32(e);
         acpi_table_t t;
-        if (acpi_table_get(phys, &t))
+        if (phys != 0 && acpi_table_get(phys, &t)) /* some firmware leaves empty slots */
             acpi_table_use(&t, &seen);
     }
 }

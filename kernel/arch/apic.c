@@ -26,6 +26,7 @@
 #define APIC_BASE_ADDR_MASK 0x000FFFFFFFFFF000ULL
 #define X2APIC_MSR_BASE     0x800u
 #define CPUID_1_ECX_X2APIC  (1u << 21)
+#define CPUID_1_EDX_APIC    (1u << 9)
 
 #define LAPIC_ID            0x020
 #define LAPIC_VERSION       0x030
@@ -49,7 +50,7 @@
 #define LVT_TIMER_PERIODIC  (1u << 17)
 #define SVR_ENABLE          (1u << 8)
 #define TIMER_DIV_16        0x3u
-#define TIMER_CAL_NS        10000000ULL /* 10 ms */
+#define TIMER_CAL_NS        2000000ULL  /* 2 ms: >100k LAPIC counts, error well under 0.1 % */
 
 static volatile uint32_t *lapic_mmio;
 static bool lapic_x2;
@@ -109,13 +110,25 @@ void apic_eoi(void)
         lapic_write(LAPIC_EOI, 0);
 }
 
+#define LAPIC_ISR_BASE 0x100 /* eight 32-bit in-service registers, 0x10 apart */
+
+bool apic_in_service(uint8_t vector)
+{
+    if (!lapic_ready)
+        return false;
+    uint32_t isr = lapic_read(LAPIC_ISR_BASE + 0x10u * (vector / 32u));
+    return isr & (1u << (vector % 32u));
+}
+
 /* Chooses the mode and makes the registers reachable; false when there is no usable APIC. */
 static bool lapic_mode_set(void)
 {
     uint32_t a, b, c, d;
-    uint64_t base = rdmsr(MSR_APIC_BASE);
 
     cpuid(1, 0, &a, &b, &c, &d);
+    if (!(d & CPUID_1_EDX_APIC))
+        return false; /* and MSR_APIC_BASE would #GP */
+    uint64_t base = rdmsr(MSR_APIC_BASE);
     lapic_x2 = (c & CPUID_1_ECX_X2APIC) || (base & APIC_BASE_EXTD);
     if (!(base & APIC_BASE_ENABLE)) {
         base |= APIC_BASE_ENABLE; /* xAPIC first: disabled -> x2APIC directly is invalid */
@@ -171,6 +184,13 @@ void apic_init(void)
     ioapic_init();
 }
 
+void apic_init_ap(void)
+{
+    if (!lapic_ready || !lapic_mode_set())
+        return;
+    lapic_setup_local();
+}
+
 /* ---------------------------------------------------------------- timer */
 
 static void apic_timer_handler(interrupt_frame_t *frame)
@@ -205,10 +225,12 @@ void apic_timer_start(uint32_t hz)
         kprintf("apic: timer not started (%s)\n", lapic_ready ? "0 Hz" : "no APIC");
         return;
     }
-    lapic_timer_hz = apic_timer_calibrate();
+    if (!lapic_timer_hz) /* all CPUs share one bus clock: calibrate once */
+        lapic_timer_hz = apic_timer_calibrate();
     if (lapic_timer_hz < hz) {
         kprintf("apic: LAPIC timer calibration failed (%llu Hz)\n",
                 (unsigned long long)lapic_timer_hz);
+        lapic_timer_hz = 0;
         return;
     }
     uint64_t count = lapic_timer_hz / hz;

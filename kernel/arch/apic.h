@@ -15,6 +15,8 @@ void pic_disable(void);
 void apic_init(void);                 /* boot CPU: needs acpi_init */
 uint32_t apic_id(void);
 void apic_eoi(void);
+/* True when vector is in service on this CPU's LAPIC (delivered, not yet acknowledged). */
+bool apic_in_service(uint8_t vector);
 bool apic_x2apic_mode(void);
 /* Periodic LAPIC timer at hz on APIC_TIMER_VECTOR (calibrated with clock_delay_ns). */
 void apic_timer_start(uint32_t hz);
@@ -23,6 +25,9 @@ uint64_t apic_timer_ticks(void);      /* ticks seen on this CPU */
 void ioapic_route_irq(uint8_t irq, uint8_t vector);
 
 /* Added by the platform code: */
+/* Application processors: same APIC mode and local setup as the boot CPU (no IOAPIC work).
+ * Not exercised yet: no AP is started. */
+void apic_init_ap(void);
 /* Masks every redirection entry of every MADT IOAPIC (apic_init calls it). */
 void ioapic_init(void);
 /* Masks the IOAPIC entry an ISA irq is routed to. */

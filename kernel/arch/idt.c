@@ -10,6 +10,7 @@
  */
 #include <stddef.h>
 #include "kernel/arch/idt.h"
+#include "kernel/arch/apic.h"
 #include "kernel/arch/cpu.h"
 #include "kernel/arch/gdt.h"
 #include "kernel/arch/isr_frame.h"
@@ -100,11 +101,15 @@ uint64_t idt_spurious_count(void)
     return __atomic_load_n(&idt_spurious_total, __ATOMIC_RELAXED);
 }
 
-/* No EOI here: a vector nobody registered was not programmed by the APIC code, and a true
- * APIC spurious interrupt must not be acknowledged. */
+/* A vector nobody handles may still have come through the LAPIC (an interrupt the firmware
+ * left pending, or one that arrived just after its handler was removed): if it is in service
+ * it must be acknowledged, or it blocks every lower-priority vector, the timer included.
+ * A true APIC spurious interrupt (0xFF) is never in service and gets no EOI. */
 static void idt_log_spurious(const interrupt_frame_t *f)
 {
     unsigned v = (unsigned)f->vector;
+    if (v >= 32 && v != APIC_SPURIOUS_VECTOR && apic_in_service((uint8_t)v))
+        apic_eoi();
     __atomic_fetch_add(&idt_spurious_total, 1, __ATOMIC_RELAXED);
     uint8_t bit = (uint8_t)(1u << (v % 8));
     if (__atomic_fetch_or(&idt_spurious_logged[v / 8], bit, __ATOMIC_RELAXED) & bit)

@@ -41,8 +41,9 @@ void console_init_framebuffer(const boot_framebuffer_t *fb)
     console_early_done = true;
     if (fbcon_present()) {
         fbcon_write(console_early, console_early_used);
+        static const char cut[] = "\n[console: early log truncated]\n";
         if (console_early_used == CONSOLE_EARLY_SIZE)
-            fbcon_write("\n[console: early log truncated]\n", 32);
+            fbcon_write(cut, sizeof cut - 1);
     }
     console_unlock(irq);
 }

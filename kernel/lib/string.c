@@ -1,8 +1,10 @@
 /*
  * string.c - freestanding memory and string helpers (see string.h).
  *
- * In the kernel, memcpy/memset/forward memmove use `rep movsb`/`rep stosb`: short, and fast on
- * every CPU with ERMSB (and QEMU's TCG). The kernel is built with -fno-builtin and
+ * In the kernel, memcpy/memset/forward memmove use `rep movsq`/`rep stosq` for the bulk and
+ * `rep movsb`/`rep stosb` for the tail: fast on every x86 CPU, and about 6x faster than a
+ * byte-wise `rep movsb` under QEMU's TCG, which emulates string instructions per element (this
+ * is what makes framebuffer scrolling cheap there). The kernel is built with -fno-builtin and
  * -fno-tree-loop-distribute-patterns, so the plain loops below are never turned back into calls
  * to the functions they implement.
  *
@@ -29,7 +31,9 @@ void *STRING_FN(memcpy)(void *dst, const void *src, size_t n)
         *d++ = *s++;
 #else
     void *d = dst;
-    __asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
+    size_t words = n / 8, tail = n % 8;
+    __asm__ volatile("rep movsq" : "+D"(d), "+S"(src), "+c"(words) : : "memory");
+    __asm__ volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(tail) : : "memory");
 #endif
     return dst;
 }
@@ -68,7 +72,10 @@ void *STRING_FN(memset)(void *dst, int c, size_t n)
         *d++ = (unsigned char)c;
 #else
     void *d = dst;
-    __asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+    size_t words = n / 8, tail = n % 8;
+    uint64_t pattern = (unsigned char)c * 0x0101010101010101ULL;
+    __asm__ volatile("rep stosq" : "+D"(d), "+c"(words) : "a"(pattern) : "memory");
+    __asm__ volatile("rep stosb" : "+D"(d), "+c"(tail) : "a"(pattern) : "memory");
 #endif
     return dst;
 }

@@ -19,7 +19,8 @@
 #include <spindle/boot.h>
 #include "mm/hhdm.h"
 
-#define FAKE_ARENA_SIZE (16ULL << 20)
+#define FAKE_ARENA_SIZE (256ULL << 20) /* reserved; only FAKE_HHDM_SIZE is filled by default */
+#define FAKE_HHDM_SIZE  (16ULL << 20)
 #define FAKE_INFO_PHYS  0x1000ULL
 #define FAKE_MAP_PHYS   0x2000ULL
 #define FAKE_MAP_MAX    ((0x10000 - FAKE_MAP_PHYS) / sizeof(boot_mem_region_t))
@@ -84,7 +85,7 @@ static boot_info_t *fake_boot(const boot_mem_region_t *regions, uint32_t n, uint
         if (!fake_arena)
             abort();
     }
-    memset(fake_arena, 0xA5, FAKE_ARENA_SIZE);
+    memset(fake_arena, 0xA5, FAKE_HHDM_SIZE); /* garbage, as in real RAM */
     memset(fake_arena + FAKE_MAP_PHYS, 0, FAKE_MAP_MAX * sizeof(boot_mem_region_t));
     hhdm_host_base = (uint64_t)fake_arena;
     fake_log[0] = 0;
@@ -94,7 +95,7 @@ static boot_info_t *fake_boot(const boot_mem_region_t *regions, uint32_t n, uint
     bi->version = BOOT_INFO_VERSION;
     bi->size = sizeof *bi;
     bi->hhdm_base = BOOT_HHDM_BASE;
-    bi->hhdm_size = FAKE_ARENA_SIZE;
+    bi->hhdm_size = FAKE_HHDM_SIZE;
     bi->mem_regions_phys = FAKE_MAP_PHYS;
     bi->mem_region_count = claimed;
     if (n > FAKE_MAP_MAX)

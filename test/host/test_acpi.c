@@ -287,6 +287,19 @@ HOST_TEST(rsdp_bad_extended_checksum_falls_back_to_rsdt)
     CHECK(log_has("extended checksum"));
 }
 
+HOST_TEST(rsdp_lying_length_falls_back_to_rsdt)
+{
+    static const uint32_t lies[] = { 0, 20, 35, 0xFFFFFFFFu, MEM_SIZE };
+    for (unsigned i = 0; i < sizeof(lies) / sizeof(lies[0]); i++) {
+        firmware_build();
+        wr32(mem + RSDP_AT + 20, lies[i]);
+        checksum_fix(mem + RSDP_AT, 36, 32);
+        acpi_init(RSDP_AT, 2);
+        CHECK(acpi_info.present);
+        CHECK(log_has("extended checksum, using the RSDT"));
+    }
+}
+
 HOST_TEST(rsdp_v1_uses_rsdt)
 {
     firmware_build();
@@ -441,6 +454,21 @@ HOST_TEST(madt_reads_cpus_flags_ioapics_and_overrides)
     CHECK_EQ(madt_info.ioapics[1].id, 5);
     CHECK_EQ(madt_info.override_count, 1);
     CHECK_EQ(madt_info.overrides[0].gsi, 2);
+}
+
+HOST_TEST(madt_entries_longer_than_known_are_read_and_skipped)
+{
+    mem_reset();
+    madt_begin();
+    uint8_t *e = mem + MADT_AT + madt_len;
+    e[0] = 0; e[1] = 12; e[2] = 0; e[3] = 4; wr32(e + 4, 1); /* a future, longer xAPIC entry */
+    madt_len += 12;
+    madt_lapic(1, 5, 1);
+    madt_end();
+    madt_parse_built();
+    CHECK_EQ(madt_info.cpu_count, 2);
+    CHECK_EQ(madt_info.cpus[0].apic_id, 4);
+    CHECK_EQ(madt_info.cpus[1].apic_id, 5);
 }
 
 HOST_TEST(madt_lapic_address_override_wins)

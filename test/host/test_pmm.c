@@ -203,11 +203,37 @@ HOST_TEST(hostile_map_entries_are_clipped_or_skipped)
     CHECK_EQ(pmm_free_pages(), expect);
 }
 
+HOST_TEST(bitmap_chunks_far_apart_start_as_nothing_allocated)
+{
+    /* Two regions 128+ MiB apart use different lazily zeroed bitmap pages. */
+    static const boot_mem_region_t far[] = {
+        R(0x100000, 0x100, BOOT_MEM_FREE),
+        R(200 * MiB, 0x100, BOOT_MEM_FREE),
+    };
+    pmm_reset();
+    boot_info_t *bi = fake_boot(far, 2, 2);
+    bi->hhdm_size = FAKE_ARENA_SIZE;
+    memset(fake_phys(200 * MiB), 0xA5, 0x100000);
+    pmm_init(bi);
+    size_t total = pmm_total_pages();
+    CHECK_EQ(total, 0x200 - 2); /* 51456 pfns -> 6432 bytes -> 2 bitmap pages */
+    CHECK(!pmm_page_is_allocated(200 * MiB));
+    int ok;
+    CHECK_EQ(alloc_all(far, 2, &ok), total);
+    CHECK(ok);
+    CHECK(pmm_page_is_allocated(200 * MiB + 0x1000));
+    pmm_free(200 * MiB + 0x1000);
+    CHECK(MM_EXPECT_PANIC(pmm_free(200 * MiB + 0x1000)));
+    seen[(200 * MiB + 0x1000) / 4096] = 0;
+    free_all();
+    CHECK_EQ(pmm_free_pages(), total);
+}
+
 HOST_TEST(unusable_map_pointer_panics)
 {
     pmm_reset();
     boot_info_t *bi = fake_boot(simple_map, SIMPLE_N, SIMPLE_N);
-    bi->mem_regions_phys = FAKE_ARENA_SIZE - 8; /* array would run off the direct map */
+    bi->mem_regions_phys = FAKE_HHDM_SIZE - 8; /* array would run off the direct map */
     CHECK(MM_EXPECT_PANIC(pmm_init(bi)));
     CHECK(strstr(fake_panic_msg, "not in the direct map") != NULL);
     pmm_reset();
