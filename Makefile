@@ -201,6 +201,16 @@ abi-doc: $(SYSCALL_STAMP)
 
 host-test: $(SYSCALL_STAMP)
 
+# (fbcheck) test/tools/fb_text reads QEMU screendumps of the framebuffer console back as text
+# (used by test/lib/screen.sh). It and its host test include the generated $(BUILD)/font.c.
+FB_TEXT := $(BUILD)/tools/fb_text
+$(FB_TEXT): test/tools/fb_text.c $(BUILD)/font.c kernel/console/font.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=c17 -O2 -Wall -Wextra -Werror -I. -I$(BUILD) $< -o $@
+.PHONY: fb-text
+fb-text: $(FB_TEXT)
+host-test: $(BUILD)/font.c
+
 # ---------------------------------------------------------------- root archive and image
 # The root tree is apps/files plus the built programs plus OVERLAY; rebuilt every time
 # because its inputs are whole directories.

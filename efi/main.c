@@ -12,6 +12,7 @@
  * and returns to the firmware with everything freed; the kernel is never entered.
  */
 #include "efi/loader.h"
+#include "efi/verify.h"
 
 EFI_SYSTEM_TABLE *loader_st;
 EFI_BOOT_SERVICES *loader_bs;
@@ -55,7 +56,9 @@ static EFI_STATUS load_kernel(loader_plan_t *plan)
         con_puts("spindle-loader: ERROR: kernel.elf rejected: empty file\n");
         return EFI_LOAD_ERROR;
     }
-    st = kload_load(&file, plan->bi, &plan->entry);
+    st = verify_file(VERIFY_KERNEL, &file); /* (bootmedia) Secure Boot digest check */
+    if (!EFI_ERROR(st))
+        st = kload_load(&file, plan->bi, &plan->entry);
     alloc_free(file.phys); /* the file copy was scratch; the image block is what stays */
     return st;
 }
@@ -66,10 +69,15 @@ static EFI_STATUS load_archive(loader_plan_t *plan)
     EFI_STATUS st = files_read(plan->root, BOOT_PATH_ROOT, LOADER_ARCHIVE_FILE_MAX, &file);
     if (st == EFI_NOT_FOUND) {
         con_puts("spindle-loader: no root archive\n");
-        return EFI_SUCCESS;
+        return verify_file(VERIFY_ROOT_ARCHIVE, NULL);
     }
     if (EFI_ERROR(st)) {
         con_printf("spindle-loader: ERROR: reading root.tar failed: %r\n", st);
+        return st;
+    }
+    st = verify_file(VERIFY_ROOT_ARCHIVE, &file); /* (bootmedia) Secure Boot digest check */
+    if (EFI_ERROR(st)) {
+        alloc_free(file.phys);
         return st;
     }
     plan->bi->root_archive_phys = file.phys;

@@ -12,6 +12,7 @@
 #include "kernel/lib/elf_check.h"
 #include "kernel/lib/string.h"
 #include "mm/hhdm.h"
+#include "mm/pmm.h"
 
 #define AT_NULL   0
 #define AT_PHDR   3
@@ -158,6 +159,11 @@ int exec_load(aspace_t *as, const uint8_t *file, size_t size, const char *const 
                 argc ? argv[0] : "?");
         return ENOEXEC;
     }
+    /* A hostile file may ask for up to EXEC_MAX_SPAN of zeroed memory: refuse early rather
+     * than drain the allocator and give it all back. */
+    uint64_t pages = (img.span_end - img.span_start + EXEC_STACK_SIZE) / PAGE_SIZE;
+    if (pages > pmm_free_pages())
+        return ENOMEM;
     for (unsigned i = 0; i < img.load_count; i++) {
         elf_segment_t s;
         if (!elf_segment_at(file, &img, i, &s))

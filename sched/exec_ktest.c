@@ -138,3 +138,15 @@ KTEST(exec_rejects_bad_files_with_enoexec)
     heap_trim();
     KTEST_EXPECT(pmm_free_pages() == before);
 }
+
+KTEST(exec_huge_bss_fails_cleanly_or_loads)
+{
+    heap_trim();
+    size_t before = pmm_free_pages();
+    t_build();
+    put64(t_file + 64 + 40, EXEC_MAX_SPAN - 0x10000); /* memsz near the span limit */
+    int r = t_load(T_FILE_SIZE, NULL);
+    heap_trim();
+    KTEST_EXPECT(r == 0 || r == ENOMEM);
+    KTEST_EXPECT(pmm_free_pages() == before);
+}

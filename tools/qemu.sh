@@ -3,13 +3,15 @@
 # used by `make run` and by the test runner.
 #
 #   qemu.sh --image IMG [--smp N] [--mem SIZE] [--interactive | --log FILE] [--no-serial]
-#           [--usb] [--timeout SEC] [-- extra qemu args]
+#           [--usb] [--timeout SEC] [--monitor-pipe PATH] [-- extra qemu args]
 #
 # --interactive: serial console on this terminal (Ctrl-A X quits), no window unless GUI=1.
 # --log FILE:    headless, COM1 to FILE; QEMU's exit status is returned (isa-debug-exit codes).
+# --monitor-pipe PATH: in log mode, QEMU's human monitor on the FIFOs PATH.in/PATH.out (made
+#                by the caller) instead of none; test/lib/screen.sh uses it for screendumps.
 # A fresh copy of the OVMF variable store is used for every boot.
 set -eu
-image= smp=1 mem=512M mode=log log=/dev/null serial=yes usb=no timeout=0
+image= smp=1 mem=512M mode=log log=/dev/null serial=yes usb=no timeout=0 monitor=none
 while [ $# -gt 0 ]; do
     case $1 in
         --image) image=$2; shift 2 ;;
@@ -20,6 +22,7 @@ while [ $# -gt 0 ]; do
         --no-serial) serial=no; shift ;;
         --usb) usb=yes; shift ;;
         --timeout) timeout=$2; shift 2 ;;
+        --monitor-pipe) monitor=pipe:$2; shift 2 ;;
         --) shift; break ;;
         *) echo "qemu.sh: unknown option $1" >&2; exit 2 ;;
     esac
@@ -66,8 +69,8 @@ fi
 status=0
 if [ "$timeout" -gt 0 ]; then
     timeout --foreground -k 5 "$timeout" qemu-system-x86_64 "$@" -display none $serial_opt \
-        -monitor none || status=$?
+        -monitor "$monitor" || status=$?
 else
-    qemu-system-x86_64 "$@" -display none $serial_opt -monitor none || status=$?
+    qemu-system-x86_64 "$@" -display none $serial_opt -monitor "$monitor" || status=$?
 fi
 exit $status

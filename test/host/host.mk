@@ -6,7 +6,7 @@ HOST_TESTS := $(wildcard test/host/test_*.c)
 HOST_BINS  := $(patsubst test/host/%.c,$(BUILD)/host/%,$(HOST_TESTS))
 HOST_CFLAGS := -std=gnu17 -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined \
     -fno-sanitize-recover=undefined -fno-omit-frame-pointer -I. -Iinclude -Itest/host \
-    -I$(BUILD)/gen/include -I$(BUILD)/gen \
+    -I$(BUILD)/gen/include -I$(BUILD)/gen -I$(BUILD) \
     -DSPINDLE_HOST_TEST -MMD -MP
 
 .PHONY: run
