@@ -32,21 +32,7 @@ syscall_entry:
     pushq %rcx                      /* user RIP */
     pushq $0                        /* error code */
     pushq $SYSCALL_FRAME_VECTOR
-    pushq %rax
-    pushq %rbx
-    pushq %rcx
-    pushq %rdx
-    pushq %rsi
-    pushq %rdi
-    pushq %rbp
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    pushq %r11
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+    FRAME_PUSH_GPRS
     movq %rsp, %rbx                 /* the frame; callee-saved across the calls */
     pushq $0                        /* fake call frame: backtraces stop at user space */
     pushq $0
@@ -88,21 +74,7 @@ syscall_entry:
 /* RSP points at an interrupt_frame_t; interrupts are off. */
     .globl syscall_return_iret
 syscall_return_iret:
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %r11
-    popq %r10
-    popq %r9
-    popq %r8
-    popq %rbp
-    popq %rdi
-    popq %rsi
-    popq %rdx
-    popq %rcx
-    popq %rbx
-    popq %rax
+    FRAME_POP_GPRS
     addq $16, %rsp                  /* vector and error code */
     iretq
 

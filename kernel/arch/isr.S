@@ -43,21 +43,7 @@ isr_stub_\vec:
     .endr
 
 isr_common:
-    pushq %rax
-    pushq %rbx
-    pushq %rcx
-    pushq %rdx
-    pushq %rsi
-    pushq %rdi
-    pushq %rbp
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    pushq %r11
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+    FRAME_PUSH_GPRS
     cld                             /* the C ABI wants DF clear; iretq restores RFLAGS */
     movq %rsp, %rdi
 
@@ -75,21 +61,7 @@ isr_common:
     call interrupt_dispatch
 
     addq $16, %rsp
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %r11
-    popq %r10
-    popq %r9
-    popq %r8
-    popq %rbp
-    popq %rdi
-    popq %rsi
-    popq %rdx
-    popq %rcx
-    popq %rbx
-    popq %rax
+    FRAME_POP_GPRS
     addq $16, %rsp                  /* vector and error code */
     iretq
 
