@@ -247,7 +247,7 @@ host-test:
 	@$(MAKE) --no-print-directory -f test/host/host.mk BUILD=$(BUILD)
 
 test: deps image
-	@sh test/run.sh --build $(BUILD) --smp $(SMP) --mem $(MEM)
+	@bash test/run.sh --build $(BUILD) --smp $(SMP) --mem $(MEM)
 
 clean:
 	rm -rf $(BUILD)
