@@ -45,7 +45,7 @@ FONT_PSF := /usr/share/consolefonts/Lat15-Terminus16.psf.gz
 
 KERNEL_CFLAGS := -std=c17 -O2 -g -Wall -Wextra -Werror \
     -ffreestanding -fno-builtin -fno-tree-loop-distribute-patterns \
-    -fno-stack-protector -fno-pic -fno-pie -mcmodel=kernel \
+    -fstack-protector-strong -mstack-protector-guard=global -fno-pic -fno-pie -mcmodel=kernel \
     -mno-red-zone -mgeneral-regs-only -fno-omit-frame-pointer \
     -fno-asynchronous-unwind-tables -fcf-protection=none \
     -I. -Iinclude -MMD -MP

@@ -10,6 +10,11 @@ kernel_entry:
     cld
     xor %ebp, %ebp
     and $-16, %rsp
+    pushq %rdi                      /* boot_info, kept across the call (and alignment) */
+    subq $8, %rsp
+    call stack_guard_init           /* before any function that checks the canary */
+    addq $8, %rsp
+    popq %rdi
     call kernel_main
 1:  cli
     hlt

@@ -24,16 +24,8 @@
 #include "mm/hhdm.h"
 #include "mm/mm_internal.h"
 #include "mm/pmm.h"
+#include "mm/pte.h"
 
-#define PTE_P    (1ULL << 0)
-#define PTE_W    (1ULL << 1)
-#define PTE_U    (1ULL << 2)
-#define PTE_PWT  (1ULL << 3)
-#define PTE_PCD  (1ULL << 4)
-#define PTE_PS   (1ULL << 7)
-#define PTE_G    (1ULL << 8)
-#define PTE_NX   (1ULL << 63)
-#define PTE_ADDR 0x000FFFFFFFFFF000ULL
 
 #define GiB (1ULL << 30)
 #define MiB2 (1ULL << 21)
@@ -369,7 +361,6 @@ void vmm_free_kstack(uint64_t top, size_t size)
 
 /* ------------------------------------------------------------------ self-tests */
 
-#define VMM_SCRATCH_BASE 0xFFFFE00000000000ULL
 
 KTEST(vmm_map_translate_unmap_roundtrip)
 {

@@ -43,4 +43,11 @@ uint64_t vmm_kernel_pml4(void);
  * in any entry is a reserved-bit fault. */
 bool vmm_nx_enabled(void);
 
+/* Free for ad-hoc kernel mappings (self-tests use it). */
+#define VMM_SCRATCH_BASE 0xFFFFE00000000000ULL
+
+/* W^X audit of a page-table tree (mm/wx_check.c): true when some page is writable and
+ * executable at once; *va_out gets the first such address. */
+bool vmm_find_wx(uint64_t pml4_phys, uint64_t *va_out);
+
 #endif
