@@ -28,7 +28,7 @@ KERNEL   := $(BUILD)/kernel.elf
 LOADER   := $(BUILD)/BOOTX64.EFI
 ROOT_TAR := $(BUILD)/root.tar
 
-.PHONY: all run test deps clean host-test kernel loader image FORCE
+.PHONY: all run test deps clean host-test kernel loader image fuzz-host FORCE
 all: image
 
 # ---------------------------------------------------------------- kernel
@@ -248,6 +248,12 @@ host-test:
 
 test: deps image
 	@bash test/run.sh --build $(BUILD) --smp $(SMP) --mem $(MEM)
+
+# Host fuzzing of the parsers that face untrusted files (ELF, USTAR) with libFuzzer.
+FUZZ_SECONDS ?= 60
+fuzz-host:
+	@sh tools/deps.sh fuzz
+	@sh tools/fuzz-host.sh $(BUILD) $(FUZZ_SECONDS)
 
 clean:
 	rm -rf $(BUILD)

@@ -1,5 +1,6 @@
 #!/bin/sh
-# deps.sh - makes sure the Debian packages the build and tests need are installed.
+# deps.sh [fuzz] - makes sure the Debian packages the build and tests need are installed
+# (with `fuzz`: also clang and its libFuzzer runtime, for `make fuzz-host`).
 # Installs them with apt-get when running as root (or through passwordless sudo);
 # otherwise prints exactly what to install and fails.
 set -eu
@@ -7,6 +8,7 @@ set -eu
 # command-or-file : package
 needs="
 gcc:gcc
+/usr/lib/x86_64-linux-gnu/libc.a:libc6-dev
 make:make
 ld:binutils
 objcopy:binutils
@@ -25,6 +27,10 @@ od:coreutils
 timeout:coreutils
 setsid:util-linux
 "
+
+if [ "${1:-}" = fuzz ]; then
+    needs="$needs clang:clang /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev"
+fi
 
 missing=
 for entry in $needs; do
