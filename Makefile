@@ -164,7 +164,7 @@ APP_LDFLAGS_pie   := -pie --no-dynamic-linker -z text --defsym=__app_base=0
 APP_LIB_SRCS := $(filter-out apps/lib/crt0.S,$(wildcard apps/lib/*.c apps/lib/*.S)) \
     kernel/lib/string.c kernel/lib/format.c
 APP_LIB_OBJS = $(patsubst %,$(BUILD)/apps/$(1)/%.o,$(basename $(APP_LIB_SRCS))) \
-    $(BUILD)/apps/$(1)/gen/syscall_stubs.o
+    $(BUILD)/apps/$(1)/gen/syscall_stubs.o $(BUILD)/apps/$(1)/gen/syscall_meta.o
 APPS       := $(patsubst apps/bin/%.c,$(BUILD)/apps/%,$(wildcard apps/bin/*.c))
 APPS_pie   := $(filter %-pie,$(APPS))
 APPS_fixed := $(filter-out %-pie,$(APPS))
@@ -179,6 +179,9 @@ $(BUILD)/apps/$(1)/%.o: %.S | $(SYSCALL_STAMP)
 	@mkdir -p $$(dir $$@)
 	$(CC) $(APP_CFLAGS) $(APP_CFLAGS_$(1)) -c $$< -o $$@
 $(BUILD)/apps/$(1)/gen/syscall_stubs.o: $(GEN)/syscall_stubs.S
+	@mkdir -p $$(dir $$@)
+	$(CC) $(APP_CFLAGS) $(APP_CFLAGS_$(1)) -c $$< -o $$@
+$(BUILD)/apps/$(1)/gen/syscall_meta.o: $(GEN)/syscall_meta.c
 	@mkdir -p $$(dir $$@)
 	$(CC) $(APP_CFLAGS) $(APP_CFLAGS_$(1)) -c $$< -o $$@
 $(BUILD)/apps/libspindle-$(1).a: $(call APP_LIB_OBJS,$(1))

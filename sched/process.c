@@ -183,6 +183,19 @@ static process_t *process_find_live(uint64_t pid)
     return NULL;
 }
 
+/* A process may end itself and its descendants, nobody else: there are no users yet, so
+ * ancestry is the permission (a hostile app cannot kill init or its siblings). The kernel
+ * process may kill anyone. */
+static bool process_may_kill(const process_t *killer, const process_t *victim)
+{
+    if (killer == &kernel_process)
+        return true;
+    for (const process_t *q = victim; q; q = q->parent)
+        if (q == killer)
+            return true;
+    return false;
+}
+
 int process_kill(uint64_t pid, uint64_t code)
 {
     if (code > 0xff)
@@ -194,6 +207,10 @@ int process_kill(uint64_t pid, uint64_t code)
     if (!p) {
         sched_irq_restore(f);
         return ESRCH;
+    }
+    if (!process_may_kill(process_current(), p)) {
+        sched_irq_restore(f);
+        return EPERM;
     }
     if (!p->kill_pending) {
         p->kill_pending = true;

@@ -160,6 +160,13 @@ if grep -aq 'Spindle kernel' "$boot_log"; then
     fail loader.never-jumps-into-junk "the kernel banner appeared"; else
     pass loader.never-jumps-into-junk; fi
 
+# 7. hostile apps: /bin/fuzz throws boundary values at every call, then 1.2 million random
+#    calls from 4 child processes (4 seeds); the kernel must neither panic nor hang.
+img=$(make_image fuzz "qemu_exit -- /bin/fuzz -s 1 -n 1200000 -p 4 -t 4")
+boot fuzz "$img" 400 120
+collect fuzz "$boot_log"
+expect_exit fuzz.exits-33 33
+
 # ------------------------------------------------------------------ summary
 passed=$(grep -c '^ok ' "$results")
 failed=$(grep -c '^FAIL ' "$results")

@@ -17,6 +17,8 @@ int main(void)
     T_CHECK(P, "reaped-esrch", T_FAILS_WITH(sys_kill(pid, 9), ESRCH));
     T_CHECK(P, "unknown-pid-esrch", T_FAILS_WITH(sys_kill(999999, 9), ESRCH));
     T_CHECK(P, "kernel-eperm", T_FAILS_WITH(sys_kill(0, 9), EPERM));
+    /* init (pid 1) is an ancestor, not a descendant: a process may only end its own subtree */
+    T_CHECK(P, "init-is-not-ours-eperm", T_FAILS_WITH(sys_kill(1, 9), EPERM));
     T_CHECK(P, "bad-code-einval", T_FAILS_WITH(sys_kill(sys_getpid(), 256), EINVAL));
     T_CHECK(P, "self", t_run1("/bin/t_child", "kill-self") == (WAIT_STATUS_KILLED | 33));
     pid = sys_spawn(waiter, NULL, NULL, 0);

@@ -1,0 +1,450 @@
+/*
+ * fuzz.c - /bin/fuzz: throws hostile and random arguments at every system call.
+ *
+ *   fuzz [-s SEED] [-n COUNT] [-p PROCS] [-t THREADS]
+ *
+ * Phase 1 (boundary): every call, every argument in turn set to each boundary value (0, -1,
+ * 2^63, kernel addresses, read-only and unmapped pages, pointers straddling the user/kernel
+ * border, huge lengths, bad descriptors) while the others stay benign. Every failure must
+ * come back as ERR with an error code the call documents in the spec (or EFAULT/ENOSYS);
+ * anything else is reported as a FAIL line. Calls that can end or maim the caller (exits,
+ * munmap/mprotect/mmap, kill) run in a child process.
+ * Phase 2 (random): PROCS child processes, each with THREADS threads when THREAD_CREATE works,
+ * make COUNT random calls between them with random and semi-valid arguments drawn from the
+ * spec's argument kinds. Children get no descriptors (nothing they do reaches the console),
+ * never kill anything but themselves, and are killed if they outlive a deadline.
+ * Everything is derived from SEED, printed first, so a run can be repeated.
+ * The kernel must neither panic nor hang; the runner also compares free memory before/after.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <spindle.h>
+#include <spindle/abi.h>
+#include <spindle/errno.h>
+#include <spindle/syscall_meta.h>
+#include <spindle/syscall_nums.h>
+#include <spindle/syscall_stubs.h>
+
+#define USER_END      0x0000800000000000ULL
+#define KERNEL_TEXT   0xFFFFFFFF80000000ULL
+#define DIRECT_MAP    0xFFFF800000000000ULL
+#define PAGE          4096ULL
+#define MAX_THREADS   8
+#define CHILD_DEADLINE_NS (60ULL * 1000000000ULL)
+
+typedef struct {
+    uint64_t state;
+} rng_t;
+
+static uint64_t rng_next(rng_t *r)
+{
+    uint64_t x = r->state;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    r->state = x;
+    return x * 0x2545F4914F6CDD1DULL;
+}
+
+static uint64_t rng_below(rng_t *r, uint64_t n) { return n ? rng_next(r) % n : 0; }
+
+static uint64_t raw_syscall(uint64_t n, const uint64_t a[6])
+{
+    register uint64_t r10 __asm__("r10") = a[3];
+    register uint64_t r8 __asm__("r8") = a[4];
+    register uint64_t r9 __asm__("r9") = a[5];
+    uint64_t ret, a0 = a[0], a1 = a[1], a2 = a[2];
+    __asm__ volatile("syscall"
+                     : "=a"(ret), "+D"(a0), "+S"(a1), "+d"(a2), "+r"(r10), "+r"(r8), "+r"(r9)
+                     : "a"(n)
+                     : "rcx", "r11", "memory");
+    return ret;
+}
+
+/* Memory the arguments point into: a writable scratch area and a read-only page. */
+static uint8_t scratch[4 * PAGE] __attribute__((aligned(4096)));
+static const uint8_t rodata_page[PAGE] __attribute__((aligned(4096))) = "read-only page";
+
+/* Strings a path argument may get: plausible, missing, empty, huge. Never a path that would
+ * reach the console or start a test program (their output would confuse the runner). */
+static const char *const string_pool[] = {
+    "/etc/motd", "/nonexistent", "", "/", "/bin", "/bin/hello", "/etc/motd/x", "..",
+    "/../../..", "/t/bad-magic.elf", "a/b/c/d/e/f/g", "/dev/null", "/proc/self",
+};
+static char long_string[5000];
+
+static uint64_t boundary_values[] = {
+    0, 1, (uint64_t)-1, 1ULL << 63, 0x7FFFFFFF, 0xFFFFFFFF, KERNEL_TEXT, DIRECT_MAP,
+    USER_END - 1, USER_END - 8, USER_END, 0x00007FFFFFFFF000ULL, 1ULL << 62, PAGE, 1000,
+    0 /* rodata_page, set at start */, 0 /* straddles the end of scratch, set at start */,
+};
+#define BOUNDARY_COUNT (sizeof boundary_values / sizeof boundary_values[0])
+
+static void boundary_values_init(void)
+{
+    boundary_values[BOUNDARY_COUNT - 2] = (uint64_t)rodata_page;
+    boundary_values[BOUNDARY_COUNT - 1] = (uint64_t)scratch + sizeof scratch - 3;
+    memset(long_string, 'x', sizeof long_string - 1);
+}
+
+/* Calls that may end or damage the calling process: only ever made in a child. */
+static int call_is_self_harming(uint64_t nr)
+{
+    return nr == SYS_PROCESS_EXIT || nr == SYS_THREAD_EXIT || nr == SYS_MUNMAP ||
+           nr == SYS_MPROTECT || nr == SYS_MMAP || nr == SYS_KILL;
+}
+
+/* Calls that may block for as long as an argument says: bounded by the child deadline. */
+static int call_may_block(uint64_t nr)
+{
+    return nr == SYS_NANOSLEEP || nr == SYS_FUTEX || nr == SYS_POLL || nr == SYS_READ ||
+           nr == SYS_WAIT;
+}
+
+/* ------------------------------------------------------------------ argument generation */
+
+static uint64_t gen_number(rng_t *r)
+{
+    switch (rng_below(r, 6)) {
+    case 0: return boundary_values[rng_below(r, BOUNDARY_COUNT)];
+    case 1: return rng_below(r, 17);
+    case 2: return rng_below(r, 64) * PAGE;
+    case 3: return rng_next(r);
+    case 4: return (uint64_t)-(int64_t)rng_below(r, 5);
+    default: return rng_below(r, 1u << 16);
+    }
+}
+
+static uint64_t gen_pointer(rng_t *r)
+{
+    switch (rng_below(r, 8)) {
+    case 0: return 0;
+    case 1: return KERNEL_TEXT + rng_below(r, 1u << 20);
+    case 2: return (uint64_t)rodata_page + rng_below(r, PAGE);
+    case 3: return USER_END - rng_below(r, 64);
+    case 4: return rng_next(r);
+    default: return (uint64_t)scratch + rng_below(r, sizeof scratch);
+    }
+}
+
+static uint64_t gen_string(rng_t *r)
+{
+    switch (rng_below(r, 6)) {
+    case 0: return gen_pointer(r);
+    case 1: return (uint64_t)long_string;
+    case 2: /* unterminated: the scratch area's last bytes, filled with non-NUL */
+        memset(scratch + sizeof scratch - 16, 'z', 16);
+        return (uint64_t)scratch + sizeof scratch - 16;
+    default: return (uint64_t)string_pool[rng_below(r, sizeof string_pool / sizeof string_pool[0])];
+    }
+}
+
+static uint64_t gen_string_vector(rng_t *r, uint64_t *storage)
+{
+    if (rng_below(r, 4) == 0)
+        return gen_pointer(r);
+    unsigned n = (unsigned)rng_below(r, 4);
+    for (unsigned i = 0; i < n; i++)
+        storage[i] = gen_string(r);
+    storage[n] = rng_below(r, 8) ? 0 : gen_pointer(r); /* sometimes no terminator */
+    return (uint64_t)storage;
+}
+
+static uint64_t gen_flags(rng_t *r, const syscall_flag_name_t *names)
+{
+    uint64_t v = 0;
+    if (names && rng_below(r, 4)) {
+        unsigned count = 0;
+        while (names[count].name)
+            count++;
+        for (unsigned i = 0; i < count; i++)
+            if (rng_below(r, 3) == 0)
+                v = (v & ~names[i].mask) | names[i].value;
+    } else {
+        v = gen_number(r);
+    }
+    return v;
+}
+
+static uint64_t gen_arg(rng_t *r, const syscall_arg_meta_t *a, uint64_t *strv_storage)
+{
+    switch (a->kind) {
+    case SYSCALL_ARG_FD: return rng_below(r, 4) ? rng_below(r, 24) : gen_number(r);
+    case SYSCALL_ARG_PID:
+    case SYSCALL_ARG_TID: return rng_below(r, 2) ? rng_below(r, 64) : gen_number(r);
+    case SYSCALL_ARG_NS: return rng_below(r, 8) ? rng_below(r, 1000000) : gen_number(r);
+    case SYSCALL_ARG_FLAGS: return gen_flags(r, a->flags);
+    case SYSCALL_ARG_USTR: return gen_string(r);
+    case SYSCALL_ARG_USTRV: return gen_string_vector(r, strv_storage);
+    case SYSCALL_ARG_UBUF_IN:
+    case SYSCALL_ARG_UBUF_OUT:
+    case SYSCALL_ARG_UBUF_IO:
+    case SYSCALL_ARG_UPTR:
+    case SYSCALL_ARG_UPTR_IN:
+    case SYSCALL_ARG_UPTR_OUT: return gen_pointer(r);
+    case SYSCALL_ARG_SIZE: return rng_below(r, 3) ? rng_below(r, 2 * PAGE) : gen_number(r);
+    default: return gen_number(r);
+    }
+}
+
+/* Keeps a random call from hurting anyone else: kill only targets pids that cannot exist
+ * (ending itself is left to the boundary phase's child), and waits often do not block. */
+static void args_make_contained(uint64_t nr, uint64_t a[6], rng_t *r)
+{
+    if (nr == SYS_KILL)
+        a[0] = (1ULL << 40) + rng_below(r, 100);
+    if (nr == SYS_WAIT && rng_below(r, 2))
+        a[2] |= WNOHANG;
+}
+
+/* ------------------------------------------------------------------ checking results */
+
+static int violations;
+
+static int errno_documented(const syscall_meta_t *m, uint64_t code)
+{
+    if (code == EFAULT || code == ENOSYS || code == EINVAL)
+        return 1;
+    for (unsigned i = 0; i < m->error_count; i++)
+        if (m->errors[i] == code)
+            return 1;
+    return 0;
+}
+
+/* A failed call must say so the documented way; reports each distinct problem once. */
+static void check_result(uint64_t nr, uint64_t ret)
+{
+    static uint8_t reported[SYS_COUNT];
+    const syscall_meta_t *m = syscall_meta_get(nr);
+    int failed = m->ret == SYSCALL_RET_UPTR ? ret == 0 : ret == ERR;
+    if (!failed || m->ret == SYSCALL_RET_ERRNO || m->ret == SYSCALL_RET_VOID)
+        return;
+    uint64_t code = sys_errno();
+    if (errno_documented(m, code) || reported[nr])
+        return;
+    reported[nr] = 1;
+    violations++;
+    printf("FAIL fuzz.errno-documented.%s: error %s (%llu) is not in the spec\n", m->name,
+           spindle_errno_name((int)code), (unsigned long long)code);
+}
+
+/* ------------------------------------------------------------------ phase 1: boundaries */
+
+static uint64_t benign_arg(const syscall_arg_meta_t *a)
+{
+    switch (a->kind) {
+    case SYSCALL_ARG_FD: return (uint64_t)-1;
+    case SYSCALL_ARG_USTR: return (uint64_t)"/nonexistent";
+    case SYSCALL_ARG_NS: return 1000;
+    case SYSCALL_ARG_UBUF_IN:
+    case SYSCALL_ARG_UBUF_OUT:
+    case SYSCALL_ARG_UBUF_IO:
+    case SYSCALL_ARG_UPTR_IN:
+    case SYSCALL_ARG_UPTR_OUT: return (uint64_t)scratch;
+    case SYSCALL_ARG_SIZE: return 16;
+    default: return 0;
+    }
+}
+
+/* Runs the boundary sweep over calls for which wanted(nr) holds; returns calls made. */
+static uint64_t boundary_sweep(int (*wanted)(uint64_t nr))
+{
+    uint64_t calls = 0;
+    for (uint64_t nr = 0; nr < SYS_COUNT; nr++) {
+        const syscall_meta_t *m = syscall_meta_get(nr);
+        if (!wanted(nr) || nr == SYS_PROCESS_EXIT || nr == SYS_THREAD_EXIT)
+            continue;
+        for (unsigned i = 0; i < m->argc; i++) {
+            for (unsigned v = 0; v < BOUNDARY_COUNT; v++) {
+                uint64_t a[6] = { 0 };
+                for (unsigned j = 0; j < m->argc; j++)
+                    a[j] = benign_arg(&m->args[j]);
+                a[i] = boundary_values[v];
+                if (nr == SYS_KILL && i == 0 && a[0] < (1ULL << 32))
+                    continue; /* never a real pid */
+                if (call_may_block(nr) && m->args[i].kind == SYSCALL_ARG_NS)
+                    continue; /* -1 ns is CLOCK_NEVER: it would wait forever by design */
+                if (m->args[i].kind == SYSCALL_ARG_FD && a[i] < 3)
+                    continue; /* the console: junk written there would confuse the runner */
+                check_result(nr, raw_syscall(nr, a));
+                calls++;
+            }
+        }
+    }
+    return calls;
+}
+
+static int wanted_safe(uint64_t nr) { return !call_is_self_harming(nr); }
+static int wanted_harming(uint64_t nr) { return call_is_self_harming(nr); }
+
+/* ------------------------------------------------------------------ phase 2: random calls */
+
+typedef struct {
+    rng_t rng;
+    uint64_t count;
+    volatile uint64_t done;
+} worker_t;
+
+static worker_t workers[MAX_THREADS];
+static uint8_t thread_stacks[MAX_THREADS][16 * 1024] __attribute__((aligned(16)));
+
+static void worker_run(worker_t *w)
+{
+    uint64_t strv[8];
+    for (uint64_t i = 0; i < w->count; i++) {
+        uint64_t nr = rng_below(&w->rng, SYS_COUNT + 2); /* a few past the end: ENOSYS */
+        if (nr == SYS_PROCESS_EXIT || nr == SYS_THREAD_EXIT)
+            continue;
+        uint64_t a[6] = { 0 };
+        const syscall_meta_t *m = syscall_meta_get(nr);
+        for (unsigned j = 0; m && j < m->argc; j++)
+            a[j] = gen_arg(&w->rng, &m->args[j], strv);
+        if ((nr == SYS_MUNMAP || nr == SYS_MPROTECT || nr == SYS_MMAP) && rng_below(&w->rng, 1000))
+            continue; /* rarely: these mostly just kill the child */
+        args_make_contained(nr, a, &w->rng);
+        raw_syscall(nr, a);
+        w->done++;
+    }
+}
+
+static void worker_thread_entry(void *arg)
+{
+    worker_run(arg);
+    sys_thread_exit();
+}
+
+/* A child of the random phase: its share of the calls, split over threads when it can. */
+static int child_main(uint64_t seed, uint64_t count, unsigned threads)
+{
+    if (threads > MAX_THREADS)
+        threads = MAX_THREADS;
+    if (threads == 0)
+        threads = 1;
+    for (unsigned t = 0; t < threads; t++) {
+        workers[t].rng.state = seed * 0x9E3779B97F4A7C15ULL + t + 1;
+        workers[t].count = count / threads;
+    }
+    unsigned started = 1;
+    for (unsigned t = 1; t < threads; t++) {
+        uint64_t top = (uint64_t)thread_stacks[t] + sizeof thread_stacks[t];
+        uint64_t a[6] = { (uint64_t)worker_thread_entry, (uint64_t)&workers[t], top, 0, 0, 0 };
+        if (raw_syscall(SYS_THREAD_CREATE, a) == ERR) {
+            workers[0].count += workers[t].count;
+            continue;
+        }
+        started++;
+    }
+    worker_run(&workers[0]);
+    (void)started;
+    return 0;
+}
+
+/* Runs argv as a child with no descriptors; returns its pid or 0. */
+static uint64_t spawn_quiet(const char *const argv[])
+{
+    spawn_fd_t none[] = { { .child = SPAWN_FD_END } };
+    uint64_t pid = sys_spawn(argv, none, NULL, SPAWN_EMPTY_FDS);
+    return pid == ERR ? 0 : pid;
+}
+
+/* Waits for pid until the deadline, then kills it. Returns its status word. */
+static int32_t wait_or_kill(uint64_t pid, uint64_t deadline)
+{
+    int32_t status = -1;
+    while (sys_uptime() < deadline) {
+        uint64_t r = sys_wait(pid, &status, WNOHANG);
+        if (r == pid)
+            return status;
+        if (r == ERR)
+            return -1;
+        if (sys_nanosleep(2000000) == ERR)
+            sys_yield(); /* no sleep yet: at least let the child run */
+    }
+    printf("fuzz: child %llu outlived its deadline, killing it\n", (unsigned long long)pid);
+    sys_kill(pid, KILL_TERM);
+    sys_wait(pid, &status, 0);
+    return status;
+}
+
+/* ------------------------------------------------------------------ main */
+
+static uint64_t arg_number(int argc, char **argv, const char *flag, uint64_t fallback)
+{
+    for (int i = 1; i + 1 < argc; i++)
+        if (strcmp(argv[i], flag) == 0)
+            return strtoull(argv[i + 1], NULL, 0);
+    return fallback;
+}
+
+static int has_flag(int argc, char **argv, const char *flag)
+{
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], flag) == 0)
+            return 1;
+    return 0;
+}
+
+static void run_boundary_phase(void)
+{
+    uint64_t calls = boundary_sweep(wanted_safe);
+    const char *argv[] = { "/bin/fuzz", "-harm", NULL };
+    uint64_t pid = spawn_quiet(argv);
+    int32_t status = pid ? wait_or_kill(pid, sys_uptime() + CHILD_DEADLINE_NS) : -1;
+    printf("%s fuzz.boundary-phase: %llu calls here, self-harming calls in a child (status 0x%x)\n",
+           pid ? "ok" : "FAIL", (unsigned long long)calls, (unsigned)status);
+    if (!pid)
+        violations++;
+}
+
+static void run_random_phase(uint64_t seed, uint64_t count, unsigned procs, unsigned threads)
+{
+    char seed_s[24], count_s[24], threads_s[8];
+    uint64_t pids[16];
+    if (procs > 16)
+        procs = 16;
+    uint64_t deadline = sys_uptime() + CHILD_DEADLINE_NS;
+    for (unsigned p = 0; p < procs; p++) {
+        snprintf(seed_s, sizeof seed_s, "%llu", (unsigned long long)(seed + p));
+        snprintf(count_s, sizeof count_s, "%llu", (unsigned long long)(count / procs));
+        snprintf(threads_s, sizeof threads_s, "%u", threads);
+        const char *argv[] = { "/bin/fuzz", "-child", "-s", seed_s, "-n", count_s, "-t",
+                               threads_s, NULL };
+        pids[p] = spawn_quiet(argv);
+    }
+    unsigned ok = 0, completed = 0;
+    for (unsigned p = 0; p < procs; p++) {
+        int32_t status = pids[p] ? wait_or_kill(pids[p], deadline) : -1;
+        ok += status >= 0;
+        completed += status == 0; /* the others ended themselves early (kill, munmap...) */
+    }
+    printf("%s fuzz.random-seed-%llu: %llu calls in %u children x %u threads (%u reaped, %u "
+           "completed their share)\n",
+           ok == procs ? "ok" : "FAIL", (unsigned long long)seed, (unsigned long long)count,
+           procs, threads, ok, completed);
+    if (ok != procs)
+        violations++;
+}
+
+int main(int argc, char **argv)
+{
+    uint64_t seed = arg_number(argc, argv, "-s", 0);
+    uint64_t count = arg_number(argc, argv, "-n", 100000);
+    unsigned threads = (unsigned)arg_number(argc, argv, "-t", 4);
+    unsigned procs = (unsigned)arg_number(argc, argv, "-p", 4);
+    boundary_values_init();
+    if (has_flag(argc, argv, "-harm")) {
+        boundary_sweep(wanted_harming);
+        return 0;
+    }
+    if (has_flag(argc, argv, "-child"))
+        return child_main(seed, count, threads);
+    if (seed == 0)
+        seed = sys_uptime() | 1;
+    printf("fuzz: seed %llu, %llu random calls, %u processes x %u threads\n",
+           (unsigned long long)seed, (unsigned long long)count, procs, threads);
+    run_boundary_phase();
+    run_random_phase(seed, count, procs, threads);
+    printf("fuzz: done, %d problem(s)\n", violations);
+    return violations ? 1 : 0;
+}
