@@ -33,7 +33,7 @@ all: image
 
 # ---------------------------------------------------------------- kernel
 KERNEL_DIRS := kernel kernel/arch kernel/console kernel/lib kernel/acpi kernel/time \
-               syscall mm sched
+               syscall mm sched kernel/trace kernel/fs
 KERNEL_C    := $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c))
 KERNEL_S    := $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.S))
 KERNEL_OBJS := $(patsubst %,$(BUILD)/k/%.o,$(basename $(KERNEL_C) $(KERNEL_S))) $(BUILD)/k/font.o \
@@ -214,6 +214,49 @@ $(FB_TEXT): test/tools/fb_text.c $(BUILD)/font.c kernel/console/font.h
 fb-text: $(FB_TEXT)
 host-test: $(BUILD)/font.c
 
+# ---------------------------------------------------------------- benchmark (docs/performance.md)
+# (bench) apps/bench/NAME.c is built twice from one source: for Spindle (/bin/NAME in the root
+# archive, linked like apps/bin) and as a static Linux program with the host's gcc and glibc
+# (-DBENCH_LINUX), which tools/bench.sh boots as an initramfs /init under the same QEMU.
+# $(BUILD)/bench/spindle.img boots straight into /bin/bench. CI builds `bench-build` only.
+BENCH_NAMES := bench bench_nop
+BENCH_APPS  := $(addprefix $(BUILD)/apps/,$(BENCH_NAMES))
+BENCH_LINUX := $(addprefix $(BUILD)/bench/linux/,$(BENCH_NAMES))
+BENCH_IMG   := $(BUILD)/bench/spindle.img
+APPS        += $(BENCH_APPS)
+
+$(BENCH_APPS): $(BUILD)/apps/%: $(BUILD)/apps/fixed/apps/bench/%.o \
+        $(BUILD)/apps/fixed/apps/lib/crt0.o $(BUILD)/apps/libspindle-fixed.a apps/lib/app.ld
+	$(LD) $(APP_LDFLAGS_fixed) $(APP_LDFLAGS) -o $@ $(BUILD)/apps/fixed/apps/lib/crt0.o $< \
+	    $(BUILD)/apps/libspindle-fixed.a
+
+$(BUILD)/bench/linux/%: apps/bench/%.c $(wildcard apps/bench/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) -std=c17 -O2 -Wall -Wextra -Werror -static -pthread -DBENCH_LINUX $< -o $@
+
+$(BUILD)/bench/cmdline.txt:
+	@mkdir -p $(dir $@)
+	@printf '%s\n' 'qemu_exit -- /bin/bench' > $@
+
+$(BENCH_IMG): $(LOADER) $(KERNEL) $(ROOT_TAR) $(BUILD)/bench/cmdline.txt tools/mkimage.sh
+	sh tools/mkimage.sh $@ $(LOADER) $(KERNEL) $(ROOT_TAR) $(BUILD)/bench/cmdline.txt
+
+.PHONY: bench bench-build
+bench-build: $(BENCH_IMG) $(BENCH_LINUX)
+bench: deps bench-build
+	sh tools/bench.sh --build $(BUILD) --smp $(SMP) --mem $(MEM)
+
+# ---------------------------------------------------------------- (shell) multi-file /bin/sh
+# apps/sh/*.c is one program, /bin/sh: the parser, line editor and path code are files of
+# their own so the host tests (test/host/test_sh_*.c) can include them one at a time.
+SH_APP  := $(BUILD)/apps/sh
+SH_OBJS := $(patsubst %.c,$(BUILD)/apps/fixed/%.o,$(wildcard apps/sh/*.c))
+APPS    += $(SH_APP)
+$(SH_APP): $(SH_OBJS) $(BUILD)/apps/fixed/apps/lib/crt0.o $(BUILD)/apps/libspindle-fixed.a \
+        apps/lib/app.ld
+	$(LD) $(APP_LDFLAGS_fixed) $(APP_LDFLAGS) -o $@ $(BUILD)/apps/fixed/apps/lib/crt0.o \
+	    $(SH_OBJS) $(BUILD)/apps/libspindle-fixed.a
+
 # ---------------------------------------------------------------- root archive and image
 # The root tree is apps/files plus the built programs plus OVERLAY; rebuilt every time
 # because its inputs are whole directories.
@@ -238,6 +281,62 @@ $(IMG): $(LOADER) $(KERNEL) $(ROOT_TAR) $(BUILD)/cmdline.txt tools/mkimage.sh
 	sh tools/mkimage.sh $@ $(LOADER) $(KERNEL) $(ROOT_TAR) $(BUILD)/cmdline.txt
 
 image: $(IMG)
+
+# ---------------------------------------------------------------- (bootmedia) USB stick, Secure Boot, boot matrix
+#   make usb [SIGN=1 [KEY=db.key CERT=db.pem]]  $(BUILD)/spindle-usb.img: 320 MiB GPT stick image
+#                     (FAT32 ESP > 256 MiB, 4 KiB clusters); SIGN=1 signs BOOTX64.EFI with sbsign,
+#                     with Debian's OVMF snakeoil key when KEY/CERT are not given
+#   make flash DEV=/dev/sdX  writes the stick image after safety checks and a typed confirmation
+#   make matrix [QUICK=1]    boots the image across machines, CPUs, SMP, RAM, USB, Secure Boot
+#                     and U-Boot; prints a pass/fail table (logs in $(BUILD)/matrix)
+# The loader always embeds the SHA-256 of the kernel and root archive it was built with
+# (efi/verify.c checks them when Secure Boot is on), so a signed loader vouches for exactly
+# those files. The generated file is replaced only when a digest changed, so an unchanged
+# kernel does not relink the loader.
+DIGESTS_C     := $(BUILD)/gen/loader_digests.c
+DIGESTS_OBJ   := $(BUILD)/efi/gen/loader_digests.o
+LOADER_OBJS   += $(DIGESTS_OBJ)
+$(BUILD)/loader.so: $(DIGESTS_OBJ)
+
+$(DIGESTS_C): $(KERNEL) $(ROOT_TAR) tools/gen-digests.sh
+	@mkdir -p $(dir $@)
+	@sh tools/gen-digests.sh $(KERNEL) $(ROOT_TAR) > $@.new
+	@cmp -s $@.new $@ || mv $@.new $@
+	@rm -f $@.new
+$(DIGESTS_OBJ): $(DIGESTS_C)
+	@mkdir -p $(dir $@)
+	$(CC) $(EFI_CFLAGS) -c $< -o $@
+
+SIGN ?= 0
+KEY  ?=
+CERT ?=
+USB_IMG       := $(BUILD)/spindle-usb.img
+SIGNED_LOADER := $(BUILD)/BOOTX64.signed.efi
+USB_LOADER    := $(if $(filter 1,$(SIGN)),$(SIGNED_LOADER),$(LOADER))
+
+# Rewritten only when SIGN/KEY/CERT change, so switching them rebuilds the stick image.
+$(BUILD)/usb-sign.cfg: FORCE
+	@mkdir -p $(BUILD)
+	@printf '%s\n' 'SIGN=$(SIGN) KEY=$(KEY) CERT=$(CERT)' > $@.new
+	@cmp -s $@.new $@ || mv $@.new $@
+	@rm -f $@.new
+
+$(SIGNED_LOADER): $(LOADER) tools/sign.sh $(BUILD)/usb-sign.cfg $(KEY) $(CERT)
+	sh tools/sign.sh $(LOADER) $@ $(KEY) $(CERT)
+
+$(USB_IMG): $(USB_LOADER) $(KERNEL) $(ROOT_TAR) $(BUILD)/cmdline.txt $(BUILD)/usb-sign.cfg \
+        tools/mkusb.sh tools/mkimage.sh
+	sh tools/mkusb.sh $@ $(USB_LOADER) $(KERNEL) $(ROOT_TAR) $(BUILD)/cmdline.txt
+
+.PHONY: usb flash matrix
+usb: $(USB_IMG)
+
+flash: $(USB_IMG)
+	sh tools/flash.sh $(USB_IMG) $(DEV)
+
+matrix: deps $(IMG)
+	-@$(MAKE) --no-print-directory BUILD=$(BUILD) fb-text >/dev/null 2>&1
+	bash tools/matrix.sh --build $(BUILD) $(if $(filter 1,$(QUICK)),--quick)
 
 # ---------------------------------------------------------------- run, test, deps
 deps:

@@ -13,11 +13,13 @@
 #include "kernel/arch/cpu.h"
 #include "kernel/cmdline.h"
 #include "kernel/console/console.h"
+#include "kernel/console/ps2kbd.h"
 #include "kernel/kprintf.h"
 #include "kernel/ktest.h"
 #include "kernel/panic.h"
 #include "kernel/power.h"
 #include "kernel/time/clock.h"
+#include "mm/aspace.h"
 #include "mm/heap.h"
 #include "mm/hhdm.h"
 #include "mm/pmm.h"
@@ -75,6 +77,7 @@ void kernel_main(boot_info_t *bi)
     pmm_init(bi);
     vmm_init(bi);
     heap_init();
+    aspace_init(bi->fb.phys_base, bi->fb.size); /* user #PF path (demand paging) */
     console_init_framebuffer(&bi->fb);
     arch_enable_protection();
 
@@ -87,6 +90,7 @@ void kernel_main(boot_info_t *bi)
     apic_timer_start(100);
     syscall_init();
     process_init(bi);
+    ps2kbd_init();
     cpu_sti();
     boot_report_ready();
 

@@ -28,7 +28,7 @@
 
 static const elf_check_params_t exec_elf_params = {
     .addr_min = EXEC_ADDR_MIN,
-    .addr_last = EXEC_STACK_TOP - EXEC_STACK_SIZE - 2 * PAGE_SIZE - 1, /* below the guard */
+    .addr_last = EXEC_STACK_TOP - EXEC_STACK_LIMIT - 2 * PAGE_SIZE - 1, /* below the guard */
     .max_span = EXEC_MAX_SPAN,
     .load_bias = EXEC_PIE_BASE,
     .allowed_types = ELF_ALLOW_EXEC | ELF_ALLOW_DYN,
@@ -115,9 +115,10 @@ static int exec_build_stack(aspace_t *as, const char *const *argv, size_t argc,
     size_t words = 1 + argc + 1 + 1 + 2 * AUXV_PAIRS;
     if (strings + 16 + words * 8 > EXEC_ARGS_MAX)
         return E2BIG;
-    for (uint64_t va = EXEC_STACK_TOP - EXEC_STACK_SIZE; va < EXEC_STACK_TOP; va += PAGE_SIZE)
-        if (!aspace_map_zeroed(as, va, ASPACE_WRITE))
-            return ENOMEM;
+    /* Only the pages the argument block touches are mapped now; the rest on demand. */
+    if (aspace_stack_create(as, EXEC_STACK_TOP, EXEC_STACK_LIMIT,
+                            strings + 16 + words * 8 + 16 + PAGE_SIZE))
+        return ENOMEM;
 
     uint64_t random_at = EXEC_STACK_TOP - 16;
     uint8_t rnd[16];
@@ -172,6 +173,8 @@ int exec_load(aspace_t *as, const uint8_t *file, size_t size, const char *const 
         if (err)
             return err;
     }
+    if (aspace_adopt_mapped(as, PAGE_ALIGN_DOWN(img.span_start), PAGE_ALIGN_UP(img.span_end)))
+        return ENOMEM;
     uint64_t auxv[AUXV_PAIRS * 2] = {
         AT_PHDR, exec_phdr_addr(file, &img), AT_PHENT, ELF_PHENT, AT_PHNUM, img.phnum,
         AT_PAGESZ, PAGE_SIZE, AT_BASE, img.bias, AT_ENTRY, img.entry,

@@ -5,8 +5,10 @@
  * AT_BASE is the load bias of the program itself (0 for ET_EXEC; no interpreter is ever
  * used), which a self-relocating crt0 may use.
  *
- * User layout: program at or above EXEC_ADDR_MIN, its stack of EXEC_STACK_SIZE bytes just
- * below EXEC_STACK_TOP with an unmapped guard page under it.
+ * User layout: program at or above EXEC_ADDR_MIN, its stack just below EXEC_STACK_TOP: a
+ * region of EXEC_STACK_LIMIT bytes filled on demand (only the argument block is mapped at
+ * start), with a guard page under it. Segments become regions (mm/aspace.h) so munmap,
+ * mprotect and the fault path treat them like any mapping.
  */
 #ifndef SCHED_EXEC_H
 #define SCHED_EXEC_H
@@ -18,7 +20,8 @@
 #define EXEC_ADDR_MIN   0x0000000000010000ULL
 #define EXEC_PIE_BASE   0x0000555500000000ULL
 #define EXEC_STACK_TOP  0x00007FFFFFFFF000ULL
-#define EXEC_STACK_SIZE (64 * 1024ULL)
+#define EXEC_STACK_SIZE (64 * 1024ULL)   /* most the argument block may take */
+#define EXEC_STACK_LIMIT (4ULL << 20)    /* the stack grows on demand down to this */
 #define EXEC_MAX_SPAN   (1ULL << 30)
 #define EXEC_MAX_PHDRS  64
 #define EXEC_ARGS_MAX   (32 * 1024) /* bytes of argument strings + pointers */

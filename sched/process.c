@@ -9,12 +9,16 @@
 #include "kernel/arch/arch.h"
 #include "kernel/arch/cpu.h"
 #include "kernel/cmdline.h"
-#include "kernel/initrd.h"
+#include "kernel/fs/fdtable.h"
+#include "kernel/fs/vfs.h"
+#include "mm/hhdm.h"
 #include "kernel/kprintf.h"
 #include "kernel/lib/string.h"
 #include "kernel/panic.h"
 #include "mm/heap.h"
 #include "sched/exec.h"
+#include "sched/thread.h"
+#include "kernel/trace/trace.h"
 
 #define VECTOR_NMI           2
 #define VECTOR_DOUBLE_FAULT  8
@@ -39,10 +43,11 @@ process_t *process_current(void)
 
 void process_init(const boot_info_t *bi)
 {
-    for (int fd = 0; fd < 3; fd++)
-        kernel_process.fds[fd] = FD_CONSOLE;
     sched_init(&kernel_process);
-    initrd_init(bi);
+    const void *archive = bi->root_archive_phys ? phys_to_virt(bi->root_archive_phys) : NULL;
+    vfs_init(archive, bi->root_archive_size, &bi->fb);
+    kernel_process.cwd = vfs_root();
+    vnode_get(kernel_process.cwd);
 }
 
 static void table_add(process_t *p)
@@ -81,29 +86,45 @@ static const char *path_basename(const char *path)
     return b;
 }
 
+/* Programs are read whole from the file system (relative paths from the child's working
+ * directory); one over this size is not loadable. */
+#define PROCESS_PROGRAM_MAX (64ULL << 20)
+
 uint64_t process_spawn(process_t *parent, const spawn_request_t *req, int *err)
 {
-    const uint8_t *file;
-    uint64_t size;
+    uint8_t *file = NULL;
+    size_t size;
     exec_start_t start;
     process_t *p = NULL;
     aspace_t *as = NULL;
-    if (!initrd_find(req->path, &file, &size)) {
-        *err = ENOENT;
-        return 0;
+    *err = vfs_read_whole(req->cwd ? req->cwd : vfs_root(), req->path, PROCESS_PROGRAM_MAX,
+                          &file, &size);
+    if (*err) {
+        if (*err == EFBIG || *err == ENOTDIR)
+            *err = *err == EFBIG ? ENOEXEC : ENOENT;
+        goto fail;
     }
     *err = ENOMEM;
     as = aspace_create();
     p = kzalloc(sizeof *p);
     if (!as || !p)
         goto fail;
-    *err = exec_load(as, file, (size_t)size, req->argv, req->argc, &start);
+    *err = exec_load(as, file, size, req->argv, req->argc, &start);
+    kfree(file);
+    file = NULL;
+    if (!*err && req->share_from)
+        *err = aspace_share_into(as, req->share_from);
     if (*err)
         goto fail;
     strlcpy(p->name, path_basename(req->path), sizeof p->name);
     p->state = PROCESS_ALIVE;
     p->aspace = as;
-    memcpy(p->fds, req->fds, sizeof p->fds);
+    p->fdt = req->fdt;
+    p->cwd = req->cwd;
+    if (!p->cwd) {
+        p->cwd = vfs_root();
+        vnode_get(p->cwd);
+    }
     p->main_thread = thread_create_user(p, p->name, start.entry, start.stack_pointer);
     if (!p->main_thread) {
         *err = ENOMEM;
@@ -117,9 +138,16 @@ uint64_t process_spawn(process_t *parent, const spawn_request_t *req, int *err)
     table_add(p);
     sched_irq_restore(f);
     *err = 0;
+    trace_process_started(parent, p, req->argv, req->argc);
     sched_start(p->main_thread);
     return p->pid;
 fail:
+    kfree(file);
+    if (p && p->cwd) /* the thread failed: the request's table and cwd were taken over */
+        vnode_put(p->cwd);
+    else if (req->cwd)
+        vnode_put(req->cwd);
+    fdtable_destroy(req->fdt);
     aspace_destroy(as);
     kfree(p);
     return 0;
@@ -217,6 +245,7 @@ int process_kill(uint64_t pid, uint64_t code)
         p->kill_status = WAIT_STATUS_KILLED | code;
     }
     sched_wake_all(&p->child_waiters); /* only p's own threads wait there */
+    thread_interrupt_all(p);            /* futex, sleep, ... */
     sched_irq_restore(f);
     if (p == process_current())
         process_check_killed();
@@ -234,6 +263,21 @@ void process_exit_current(uint64_t status)
 {
     process_t *p = process_current();
     ASSERT(p != &kernel_process);
+    cpu_cli();
+    /* The first exit or kill decides the status; every other thread stops at its next safe
+     * point and the last one out tears the process down (sched/thread.c). */
+    if (!p->kill_pending) {
+        p->kill_pending = true;
+        p->kill_status = status;
+    }
+    status = p->kill_status;
+    if (thread_leave_process())
+        sched_exit_current();
+    trace_process_exited(p, status);
+    fdtable_destroy(p->fdt); /* the last thread is out: nobody uses them any more */
+    p->fdt = NULL;
+    vnode_put(p->cwd);
+    p->cwd = NULL;
     cpu_cli(); /* nothing may switch to this thread's address space from here on */
     aspace_t *as = p->aspace;
     p->aspace = NULL;
@@ -278,12 +322,63 @@ void exception_user_fault(interrupt_frame_t *f)
         f->vector == VECTOR_MACHINE_CHECK)
         exception_fatal(f); /* a kernel bug or the machine's, not the program's */
     if (f->vector == VECTOR_PAGE_FAULT)
-        kprintf("pid %lu (%s): page fault at 0x%lx (%s, user), rip 0x%lx\n",
-                (unsigned long)p->pid, p->name, read_cr2(), pf_access(f->error_code), f->rip);
+        kprintf("pid %lu (%s): page fault at 0x%lx (%s, user), rip 0x%lx: %s\n",
+                (unsigned long)p->pid, p->name, read_cr2(), pf_access(f->error_code), f->rip,
+                aspace_fault_last_reason());
     else
         kprintf("pid %lu (%s): %s, error code 0x%lx, rip 0x%lx\n", (unsigned long)p->pid,
                 p->name, exception_name(f->vector), f->error_code, f->rip);
     process_exit_current(WAIT_STATUS_KILLED | (PROCESS_FAULT_BASE + f->vector));
+}
+
+/* fds 0, 1, 2 on one open file of /dev/console, for init. */
+static struct fdtable *process_console_fds(int *err)
+{
+    fdtable_t *t = fdtable_create();
+    file_t *f = NULL;
+    int fd;
+    *err = t ? vfs_open(vfs_root(), "/dev/console", O_RDWR, &f) : ENOMEM;
+    for (int i = 0; i < 3 && !*err; i++) {
+        file_get(f);
+        *err = fdtable_install(t, f, false, &fd);
+    }
+    if (f)
+        file_put(f);
+    if (*err) {
+        fdtable_destroy(t);
+        return NULL;
+    }
+    return t;
+}
+
+bool process_info(uint64_t pid, process_info_t *out)
+{
+    uint64_t f = sched_irq_save();
+    process_t *p = process_table;
+    while (p && p->pid != pid)
+        p = p->next_in_table;
+    if (p) {
+        out->pid = p->pid;
+        out->parent = p->parent ? p->parent->pid : 0;
+        memcpy(out->name, p->name, sizeof out->name);
+        out->state = p->state;
+        out->threads = p->thread_count;
+        out->memory_pages = p->aspace ? p->aspace->user_pages + p->aspace->table_pages : 0;
+    }
+    sched_irq_restore(f);
+    return p != NULL;
+}
+
+bool process_next_pid(uint64_t from, uint64_t *pid)
+{
+    uint64_t f = sched_irq_save();
+    uint64_t best = 0;
+    for (process_t *p = process_table; p; p = p->next_in_table)
+        if (p->pid >= from && (!best || p->pid < best))
+            best = p->pid;
+    sched_irq_restore(f);
+    *pid = best;
+    return best != 0;
 }
 
 int process_run_init(void)
@@ -294,10 +389,10 @@ int process_run_init(void)
     for (size_t i = 0; i < kernel_cmdline.init_argc && kernel_cmdline.init_argv[i]; i++)
         argv[argc++] = kernel_cmdline.init_argv[i];
     argv[argc] = NULL;
-    uint8_t fds[PROCESS_MAX_FDS] = { FD_CONSOLE, FD_CONSOLE, FD_CONSOLE };
-    spawn_request_t req = { .path = argv[0], .argv = argv, .argc = argc, .fds = fds };
     int err;
-    uint64_t pid = process_spawn(&kernel_process, &req, &err);
+    spawn_request_t req = { .path = argv[0], .argv = argv, .argc = argc };
+    req.fdt = process_console_fds(&err);
+    uint64_t pid = req.fdt ? process_spawn(&kernel_process, &req, &err) : 0;
     if (!pid) {
         kprintf("init: cannot start %s: %s\n", argv[0], spindle_errno_name(err));
         return 127;

@@ -1,12 +1,14 @@
 /*
- * process.h - processes: an address space, one thread for now, a parent, children, a
- * console-only descriptor table, and an exit status kept while the process is a zombie.
+ * process.h - processes: an address space, threads (sched/thread.h), a parent, children, a
+ * descriptor table and working directory (kernel/fs), and an exit status kept while the process is a zombie.
  *
  * Lifetime: a process is ALIVE until its last thread exits; then its address space is
  * freed at once and it stays a ZOMBIE (only this struct) until its parent's wait() reaps
  * it. Children of an exiting process are orphaned: a zombie orphan is freed at once, a live
  * one frees itself when it exits. Thread stacks are freed by the scheduler after the switch
  * away from the dead thread. pid 0 is the kernel process (kernel_main, idle).
+ * An exit, a kill or a fatal fault of any thread sets kill_pending (the first status wins):
+ * every other thread is interrupted and leaves at its next safe point.
  *
  * A process killed by a CPU exception in user mode ends with status
  * WAIT_STATUS_KILLED | (PROCESS_FAULT_BASE + vector), e.g. 0x18e for a page fault.
@@ -22,11 +24,12 @@
 #include "sched/sched.h"
 
 #define PROCESS_NAME_MAX   32
-#define PROCESS_MAX_FDS    16
+#define PROCESS_MAX_FDS    64  /* == FDTABLE_MAX (kernel/fs/fdtable.h) */
 #define PROCESS_FAULT_BASE 128
 
 typedef enum { PROCESS_ALIVE = 1, PROCESS_ZOMBIE } process_state_t;
-typedef enum { FD_NONE = 0, FD_CONSOLE } fd_kind_t;
+struct fdtable;
+struct vnode;
 
 typedef struct process {
     uint64_t pid;
@@ -34,6 +37,8 @@ typedef struct process {
     process_state_t state;
     aspace_t *aspace;               /* NULL for the kernel process and for zombies */
     thread_t *main_thread;
+    thread_t *threads;              /* threads that have not exited (sched/thread.c) */
+    uint32_t thread_count;
     struct process *parent;         /* NULL once orphaned */
     struct process *children;       /* first child; siblings linked by next_sibling */
     struct process *next_sibling;
@@ -42,7 +47,9 @@ typedef struct process {
     uint64_t exit_status;
     bool kill_pending;              /* kill(): exit with kill_status at the next safe point */
     uint64_t kill_status;
-    uint8_t fds[PROCESS_MAX_FDS];   /* fd_kind_t */
+    struct fdtable *fdt;            /* descriptors (kernel/fs/fdtable.h); NULL once exited */
+    struct vnode *cwd;              /* working directory (a reference); NULL once exited */
+    struct trace_proc *trace;       /* tracing settings (kernel/trace); NULL when untraced */
 } process_t;
 
 /* What a new process starts with (all strings are kernel copies). */
@@ -50,7 +57,10 @@ typedef struct {
     const char *path;
     const char *const *argv;        /* argc entries */
     size_t argc;
-    const uint8_t *fds;             /* PROCESS_MAX_FDS fd_kind_t entries */
+    struct fdtable *fdt;            /* the child's descriptors: process_spawn takes it over */
+    struct vnode *cwd;              /* its working directory (a reference, taken over too);
+                                     * relative paths resolve from it; NULL: the root */
+    aspace_t *share_from;           /* SPAWN_SHARE_MEMORY: its MAP_SHARED regions go along */
 } spawn_request_t;
 
 /* Creates the kernel process and makes the caller its thread; reads the root archive. */
@@ -79,5 +89,17 @@ int process_run_init(void);
 
 /* Counts processes in the table (tests). */
 size_t process_count(void);
+
+/* A copy of what procfs shows about one process (alive or zombie). */
+typedef struct {
+    uint64_t pid, parent;            /* parent 0: the kernel or orphaned */
+    char name[PROCESS_NAME_MAX];
+    process_state_t state;
+    unsigned threads;
+    uint64_t memory_pages;           /* user pages + page tables */
+} process_info_t;
+bool process_info(uint64_t pid, process_info_t *out);
+/* The smallest pid >= from in the table; false when none. */
+bool process_next_pid(uint64_t from, uint64_t *pid);
 
 #endif

@@ -12,8 +12,8 @@
 static uint64_t t_spawn_wait(const char *path, uint64_t *status, int *err)
 {
     const char *argv[] = { path, NULL };
-    uint8_t fds[PROCESS_MAX_FDS] = { 0 }; /* no descriptors: the child writes nowhere */
-    spawn_request_t req = { .path = path, .argv = argv, .argc = 1, .fds = fds };
+    /* no descriptors (fdt NULL): the child writes nowhere */
+    spawn_request_t req = { .path = path, .argv = argv, .argc = 1 };
     uint64_t pid = process_spawn(process_kernel(), &req, err);
     if (!pid)
         return 0;

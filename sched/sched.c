@@ -1,31 +1,66 @@
 /*
- * sched.c - threads, the FIFO run queue and the context switch path (see sched.h).
+ * sched.c - threads, the switch path and the scheduling decisions (see sched.h; the run
+ * queue itself is sched/runq.c, timers sched/timer.c, FPU state sched/fpu.c).
  *
  * A switch loads everything the next thread's ring-3 half needs: its syscall_ctx_t into
- * MSR_KERNEL_GS_BASE, its kernel stack top into TSS.RSP0, its user FS/GS bases, and its
- * address space into CR3. The idle thread runs only when the queue is empty and is never
- * queued itself.
+ * MSR_KERNEL_GS_BASE, its kernel stack into TSS.RSP0, its user FS/GS bases, its FPU/SSE
+ * state, and its address space into CR3 (only when it differs). The idle thread runs only
+ * when the run queue is empty and is never queued itself.
+ *
+ * Policy: the thread with the smallest vruntime runs. vruntime grows by CPU time scaled by
+ * SCHED_NICE_0_WEIGHT / weight, so over any interval busy threads get CPU in proportion to
+ * their weights. A tick preempts the running thread once a queued one has a smaller
+ * vruntime; a woken thread is placed no further back than min_vruntime - SCHED_WAKE_CREDIT,
+ * so sleeping earns no unbounded credit and a runnable thread waits a bounded time.
  */
 #include "sched/sched.h"
-#include "kernel/arch/arch.h"
+#include <spindle/errno.h>
 #include "kernel/arch/cpu.h"
+#include "kernel/cmdline.h"
 #include "kernel/lib/string.h"
 #include "kernel/panic.h"
+#include "kernel/time/clock.h"
 #include "mm/aspace.h"
 #include "mm/heap.h"
 #include "mm/vmm.h"
 #include "sched/process.h"
+#include "sched/thread.h"
 
 #define MSR_TSC_AUX 0xC0000103
 #define RFLAGS_IF   (1ULL << 9)
+/* The top 16 bytes of every kernel stack: the owner (sched_current) and padding. */
+#define KSTACK_RESERVED 16
+#define KSTACK_OWNER    8
+/* A woken thread may be at most this far (weighted ns) behind min_vruntime. */
+#define SCHED_WAKE_CREDIT 3000000ULL
+/* A woken thread preempts the running one when it is this far ahead of it. */
+#define SCHED_WAKE_GRAN   1000000ULL
+
+#define VECTOR_NMI           2
+#define VECTOR_DOUBLE_FAULT  8
+#define VECTOR_MACHINE_CHECK 18
 
 static sched_cpu_t sched_cpus[SCHED_MAX_CPUS];
-static thread_queue_t run_queue;
 static uint64_t next_tid = 1;
 static bool have_rdtscp;
+bool sched_verify_enabled;
 
 extern void sched_kthread_entry(void);
 extern void sched_user_first_entry(void);
+
+/* Weight per nice level, -20..19: each level is 1.25x the next, nice 0 = 1024. */
+static const uint32_t nice_weights[40] = {
+    88818, 71054, 56843, 45475, 36380, 29104, 23283, 18626, 14901, 11921,
+    9537,  7629,  6104,  4883,  3906,  3125,  2500,  2000,  1600,  1280,
+    1024,  819,   655,   524,   419,   336,   268,   215,   172,   137,
+    110,   88,    70,    56,    45,    36,    29,    23,    18,    15,
+};
+
+uint32_t sched_nice_to_weight(int nice)
+{
+    ASSERT(nice >= SCHED_NICE_MIN && nice <= SCHED_NICE_MAX);
+    return nice_weights[nice - SCHED_NICE_MIN];
+}
 
 uint64_t sched_irq_save(void)
 {
@@ -52,6 +87,11 @@ void sched_init_cpu(unsigned index)
     if (have_rdtscp)
         wrmsr(MSR_TSC_AUX, index);
     sched_cpus[index].index = index;
+    fpu_init_cpu();
+    /* User code may set its own FS/GS bases (TLS) with WRFSBASE/WRGSBASE: safe here because
+     * the kernel never relies on GS (see syscall/entry.S); switches save and restore both. */
+    if (cpu_features.fsgsbase)
+        write_cr4(read_cr4() | CR4_FSGSBASE);
 }
 
 sched_cpu_t *sched_cpu_this(void)
@@ -62,8 +102,23 @@ sched_cpu_t *sched_cpu_this(void)
     return &sched_cpus[aux < SCHED_MAX_CPUS ? aux : 0];
 }
 
+sched_cpu_t *sched_cpu(unsigned index)
+{
+    ASSERT(index < SCHED_MAX_CPUS);
+    return &sched_cpus[index];
+}
+
+/* The owner word of the kernel stack RSP is on; 0 off the thread stacks (boot stack, IST). */
 thread_t *sched_current(void)
 {
+    uint64_t rsp;
+    __asm__ volatile("mov %%rsp, %0" : "=r"(rsp));
+    if (rsp >= VMM_KSTACK_BASE && rsp < VMM_KSTACK_BASE + VMM_KSTACK_SLOTS * VMM_KSTACK_SLOT) {
+        uint64_t top = (rsp | (VMM_KSTACK_SLOT - 1)) + 1;
+        thread_t *t = *(thread_t *volatile *)(top - KSTACK_OWNER);
+        if (t)
+            return t;
+    }
     return sched_cpu_this()->current;
 }
 
@@ -89,14 +144,22 @@ static thread_t *queue_pop(thread_queue_t *q)
     return t;
 }
 
-/* The FXSAVE image of a fresh thread: x87 control word and MXCSR at their reset values
- * (all exceptions masked, round to nearest), everything else zero. */
-static void thread_fpu_init(thread_t *t)
+bool sched_queue_remove(thread_queue_t *q, thread_t *t)
 {
-    uint16_t fcw = 0x037F;
-    uint32_t mxcsr = 0x1F80;
-    memcpy(&t->fpu_state[0], &fcw, sizeof fcw);
-    memcpy(&t->fpu_state[24], &mxcsr, sizeof mxcsr);
+    thread_t *prev = NULL;
+    for (thread_t *c = q->head; c; prev = c, c = c->next) {
+        if (c != t)
+            continue;
+        if (prev)
+            prev->next = c->next;
+        else
+            q->head = c->next;
+        if (q->tail == c)
+            q->tail = prev;
+        c->next = NULL;
+        return true;
+    }
+    return false;
 }
 
 static thread_t *thread_alloc(struct process *p, const char *name)
@@ -104,18 +167,24 @@ static thread_t *thread_alloc(struct process *p, const char *name)
     thread_t *t = kzalloc(sizeof *t);
     if (!t)
         return NULL;
-    ASSERT(((uint64_t)t->fpu_state & 15) == 0);
-    thread_fpu_init(t);
-    t->kstack_top = vmm_alloc_kstack(SCHED_KSTACK_SIZE);
-    if (!t->kstack_top) {
+    if (!fpu_alloc_state(t)) {
         kfree(t);
         return NULL;
     }
+    t->kstack_top = vmm_alloc_kstack(SCHED_KSTACK_SIZE);
+    if (!t->kstack_top) {
+        fpu_free_state(t);
+        kfree(t);
+        return NULL;
+    }
+    ASSERT((t->kstack_top & (VMM_KSTACK_SLOT - 1)) == 0);
+    *(thread_t **)(t->kstack_top - KSTACK_OWNER) = t;
     uint64_t f = sched_irq_save();
     t->tid = next_tid++;
     sched_irq_restore(f);
     t->process = p;
-    t->ctx.kernel_rsp = t->kstack_top;
+    t->ctx.kernel_rsp = t->kstack_top - KSTACK_RESERVED;
+    t->weight = SCHED_NICE_0_WEIGHT;
     strlcpy(t->name, name, sizeof t->name);
     return t;
 }
@@ -140,8 +209,14 @@ thread_t *thread_create_kernel(struct process *p, const char *name, void (*fn)(v
     thread_t *t = thread_alloc(p, name);
     if (!t)
         return NULL;
-    thread_prepare_stack(t, t->kstack_top - 16, sched_kthread_entry, (uint64_t)arg, (uint64_t)fn);
+    thread_prepare_stack(t, t->kstack_top - KSTACK_RESERVED, sched_kthread_entry,
+                         (uint64_t)arg, (uint64_t)fn);
     return t;
+}
+
+interrupt_frame_t *thread_user_frame(thread_t *t)
+{
+    return (interrupt_frame_t *)(t->kstack_top - KSTACK_RESERVED - sizeof(interrupt_frame_t));
 }
 
 thread_t *thread_create_user(struct process *p, const char *name, uint64_t rip, uint64_t rsp)
@@ -149,7 +224,7 @@ thread_t *thread_create_user(struct process *p, const char *name, uint64_t rip, 
     thread_t *t = thread_alloc(p, name);
     if (!t)
         return NULL;
-    interrupt_frame_t *f = (interrupt_frame_t *)(t->kstack_top - sizeof *f);
+    interrupt_frame_t *f = thread_user_frame(t);
     memset(f, 0, sizeof *f);
     f->rip = rip;
     f->cs = GDT_USER_CODE;
@@ -157,6 +232,7 @@ thread_t *thread_create_user(struct process *p, const char *name, uint64_t rip, 
     f->rsp = rsp;
     f->ss = GDT_USER_DATA;
     thread_prepare_stack(t, (uint64_t)f, sched_user_first_entry, 0, 0);
+    thread_attach(p, t);
     return t;
 }
 
@@ -164,11 +240,13 @@ static void thread_free(thread_t *t)
 {
     if (t->kstack_top)
         vmm_free_kstack(t->kstack_top, SCHED_KSTACK_SIZE);
+    fpu_free_state(t);
     kfree(t);
 }
 
 void thread_destroy_unstarted(thread_t *t)
 {
+    thread_detach(t->process, t);
     thread_free(t);
 }
 
@@ -189,32 +267,93 @@ static void sched_switch_to(sched_cpu_t *cpu, thread_t *next)
     next->state = THREAD_RUNNING;
     if (next == prev)
         return;
-    __asm__ volatile("fxsave64 %0" : "=m"(prev->fpu_state));
-    __asm__ volatile("fxrstor64 %0" : : "m"(next->fpu_state));
+    fpu_save(prev);
+    fpu_restore(next);
     prev->fs_base = rdmsr(MSR_FS_BASE);
     prev->gs_base = rdmsr(MSR_GS_BASE);
     wrmsr(MSR_FS_BASE, next->fs_base);
     wrmsr(MSR_GS_BASE, next->gs_base);
     wrmsr(MSR_KERNEL_GS_BASE, (uint64_t)&next->ctx);
     if (next->kstack_top)
-        arch_set_kernel_stack(cpu->index, next->kstack_top);
-    aspace_activate(next->process ? next->process->aspace : NULL);
+        arch_set_kernel_stack(cpu->index, next->kstack_top - KSTACK_RESERVED);
+    /* CR3 always holds the current thread's space (an exiting process drops its own to
+     * NULL before its last thread leaves), so equal spaces need no reload. */
+    const aspace_t *prev_as = prev->process ? prev->process->aspace : NULL;
+    const aspace_t *next_as = next->process ? next->process->aspace : NULL;
+    if (prev_as != next_as)
+        aspace_activate(next_as);
     cpu->current = next;
+    cpu->switches++;
     sched_switch_stacks(&prev->saved_rsp, next->saved_rsp);
     sched_finish_switch();
 }
 
-static thread_t *sched_pick_next(sched_cpu_t *cpu)
+/* Charges t for the CPU time since it was last accounted. */
+static void sched_account(sched_cpu_t *cpu, thread_t *t, uint64_t now)
 {
-    thread_t *t = queue_pop(&run_queue);
-    return t ? t : cpu->idle;
+    if (now > t->exec_start) {
+        uint64_t d = now - t->exec_start;
+        t->cpu_ns += d;
+        if (t != cpu->idle)
+            t->vruntime += d * SCHED_NICE_0_WEIGHT / t->weight;
+    }
+    t->exec_start = now;
+}
+
+static void sched_update_min_vruntime(sched_cpu_t *cpu)
+{
+    uint64_t v = UINT64_MAX;
+    thread_t *cur = cpu->current;
+    if (cur != cpu->idle && cur->state == THREAD_RUNNING)
+        v = cur->vruntime;
+    thread_t *min = runq_peek_min(cpu);
+    if (min && min->vruntime < v)
+        v = min->vruntime;
+    if (v != UINT64_MAX && v > cpu->min_vruntime)
+        cpu->min_vruntime = v;
+}
+
+/* Interrupts off. The current thread's state says what becomes of it: RUNNING goes back on
+ * the queue (preemption, yield), BLOCKED and DEAD do not. Picks the smallest vruntime. */
+static void sched_reschedule(sched_cpu_t *cpu)
+{
+    thread_t *prev = cpu->current;
+    ASSERT(!cpu_irqs_enabled());
+    ASSERT(prev->preempt_count == 0);
+    uint64_t now = clock_now_ns();
+    sched_account(cpu, prev, now);
+    sched_update_min_vruntime(cpu);
+    cpu->need_resched = false;
+    thread_t *next = runq_pop_min(cpu);
+    if (prev->state == THREAD_RUNNING) {
+        if (!next)
+            return; /* nothing else to run: keep going */
+        prev->state = THREAD_READY;
+        if (prev != cpu->idle)
+            runq_insert(cpu, prev);
+    }
+    if (!next)
+        next = cpu->idle;
+    next->exec_start = now;
+    if (sched_verify_enabled) {
+        cpu->current = next; /* verify sees the state just after the decision */
+        next->state = THREAD_RUNNING;
+        sched_verify(cpu);
+        cpu->current = prev;
+    }
+    sched_switch_to(cpu, next);
 }
 
 void sched_start(thread_t *t)
 {
     uint64_t f = sched_irq_save();
+    sched_cpu_t *cpu = sched_cpu_this();
+    t->cpu = cpu->index;
+    t->vruntime = cpu->min_vruntime;
     t->state = THREAD_READY;
-    queue_push(&run_queue, t);
+    runq_insert(cpu, t);
+    if (cpu->current == cpu->idle)
+        cpu->need_resched = true;
     sched_irq_restore(f);
 }
 
@@ -222,14 +361,8 @@ void sched_yield(void)
 {
     uint64_t f = sched_irq_save();
     sched_cpu_t *cpu = sched_cpu_this();
-    if (run_queue.head) {
-        thread_t *cur = cpu->current;
-        if (cur != cpu->idle) {
-            cur->state = THREAD_READY;
-            queue_push(&run_queue, cur);
-        }
-        sched_switch_to(cpu, queue_pop(&run_queue));
-    }
+    if (cpu->rq_root)
+        sched_reschedule(cpu);
     sched_irq_restore(f);
 }
 
@@ -239,7 +372,7 @@ void sched_block_current(void)
     sched_cpu_t *cpu = sched_cpu_this();
     ASSERT(cpu->current->state == THREAD_BLOCKED);
     ASSERT(cpu->current != cpu->idle);
-    sched_switch_to(cpu, sched_pick_next(cpu));
+    sched_reschedule(cpu);
     sched_irq_restore(f);
 }
 
@@ -247,8 +380,24 @@ void sched_wake(thread_t *t)
 {
     uint64_t f = sched_irq_save();
     if (t->state == THREAD_BLOCKED) {
+        sched_cpu_t *cpu = sched_cpu(t->cpu);
+        timer_disarm(t);
+        t->wait_cancel = NULL;
+        t->wait_obj = NULL;
+        uint64_t floor = cpu->min_vruntime > SCHED_WAKE_CREDIT
+                             ? cpu->min_vruntime - SCHED_WAKE_CREDIT : 0;
+        if (t->vruntime < floor)
+            t->vruntime = floor;
         t->state = THREAD_READY;
-        queue_push(&run_queue, t);
+        runq_insert(cpu, t);
+        thread_t *cur = cpu->current;
+        if (cur == cpu->idle) {
+            cpu->need_resched = true;
+        } else {
+            sched_account(cpu, cur, clock_now_ns());
+            if (t->vruntime + SCHED_WAKE_GRAN < cur->vruntime)
+                cpu->need_resched = true;
+        }
     }
     sched_irq_restore(f);
 }
@@ -260,10 +409,16 @@ void sched_exit_current(void)
     thread_t *cur = cpu->current;
     ASSERT(cur != cpu->idle && cur->kstack_top);
     ASSERT(!cpu->reap);
+    timer_disarm(cur);
     cur->state = THREAD_DEAD;
     cpu->reap = cur;
-    sched_switch_to(cpu, sched_pick_next(cpu));
+    sched_reschedule(cpu);
     panic("sched: dead thread %lu was scheduled again", (unsigned long)cur->tid);
+}
+
+static void sched_queue_cancel(thread_t *t)
+{
+    sched_queue_remove(t->wait_obj, t);
 }
 
 void sched_wait(thread_queue_t *q)
@@ -271,6 +426,9 @@ void sched_wait(thread_queue_t *q)
     ASSERT(!cpu_irqs_enabled());
     thread_t *cur = sched_current();
     cur->state = THREAD_BLOCKED;
+    cur->wait_result = 0;
+    cur->wait_obj = q;
+    cur->wait_cancel = sched_queue_cancel;
     queue_push(q, cur);
     sched_block_current();
 }
@@ -284,13 +442,105 @@ void sched_wake_all(thread_queue_t *q)
     sched_irq_restore(f);
 }
 
+void sched_interrupt(thread_t *t)
+{
+    uint64_t f = sched_irq_save();
+    if (t->state == THREAD_BLOCKED && t->wait_cancel) {
+        t->wait_cancel(t);
+        t->wait_result = EINTR;
+        sched_wake(t);
+    }
+    sched_irq_restore(f);
+}
+
+void sched_preempt_disable(void)
+{
+    __atomic_add_fetch(&sched_current()->preempt_count, 1, __ATOMIC_RELAXED);
+    __asm__ volatile("" ::: "memory");
+}
+
+void sched_preempt_enable(void)
+{
+    __asm__ volatile("" ::: "memory");
+    thread_t *t = sched_current();
+    ASSERT(t->preempt_count > 0);
+    if (__atomic_sub_fetch(&t->preempt_count, 1, __ATOMIC_RELAXED) == 0 && cpu_irqs_enabled()) {
+        uint64_t f = sched_irq_save();
+        sched_cpu_t *cpu = sched_cpu_this();
+        if (cpu->need_resched)
+            sched_reschedule(cpu);
+        sched_irq_restore(f);
+    }
+}
+
+int sched_set_nice(thread_t *t, int nice)
+{
+    if (nice < SCHED_NICE_MIN || nice > SCHED_NICE_MAX)
+        return EINVAL;
+    uint64_t f = sched_irq_save();
+    sched_cpu_t *cpu = sched_cpu(t->cpu);
+    if (t->state == THREAD_RUNNING)
+        sched_account(cpu, t, clock_now_ns()); /* time so far at the old weight */
+    bool queued = t->on_rq;
+    t->nice = nice;
+    cpu->rq_weight -= queued ? t->weight : 0;
+    t->weight = sched_nice_to_weight(nice);
+    cpu->rq_weight += queued ? t->weight : 0;
+    sched_irq_restore(f);
+    return 0;
+}
+
+/* ---------------------------------------------------------------- preemption hooks */
+
+void sched_timer_tick(void)
+{
+    sched_cpu_t *cpu = sched_cpu_this();
+    uint64_t now = clock_now_ns();
+    timer_expire(cpu, now);
+    thread_t *cur = cpu->current;
+    if (cur == cpu->idle) {
+        if (cpu->rq_root)
+            cpu->need_resched = true;
+        return;
+    }
+    sched_account(cpu, cur, now);
+    thread_t *min = runq_peek_min(cpu);
+    if (min && min->vruntime < cur->vruntime)
+        cpu->need_resched = true;
+}
+
+void sched_interrupt_exit(interrupt_frame_t *frame)
+{
+    /* These run on IST stacks (shared per CPU): never switch away from one. */
+    if (frame->vector == VECTOR_NMI || frame->vector == VECTOR_DOUBLE_FAULT ||
+        frame->vector == VECTOR_MACHINE_CHECK)
+        return;
+    sched_cpu_t *cpu = sched_cpu_this();
+    if (cpu->need_resched && (frame->rflags & RFLAGS_IF) && cpu->current->preempt_count == 0)
+        sched_reschedule(cpu);
+    if ((frame->cs & 3) == 3)
+        process_check_killed();
+}
+
+void sched_syscall_exit(void)
+{
+    uint64_t f = sched_irq_save();
+    sched_cpu_t *cpu = sched_cpu_this();
+    if (cpu->need_resched && cpu->current->preempt_count == 0)
+        sched_reschedule(cpu);
+    sched_irq_restore(f);
+}
+
+/* ---------------------------------------------------------------- idle and boot */
+
 static void sched_idle_loop(void *arg)
 {
     (void)arg;
     for (;;) {
         cpu_cli();
-        if (run_queue.head) {
-            sched_yield(); /* returns here with interrupts off once nothing is runnable */
+        sched_cpu_t *cpu = sched_cpu_this();
+        if (cpu->rq_root) {
+            sched_reschedule(cpu); /* back here with interrupts off once nothing is runnable */
             continue;
         }
         __asm__ volatile("sti; hlt" ::: "memory"); /* sti's shadow: no wake-up is lost */
@@ -300,17 +550,21 @@ static void sched_idle_loop(void *arg)
 void sched_init(struct process *kproc)
 {
     sched_init_cpu(0);
+    sched_verify_enabled = cmdline_has(&kernel_cmdline, "sched_verify") ||
+                           cmdline_has(&kernel_cmdline, "ktest");
     sched_cpu_t *cpu = sched_cpu_this();
     thread_t *boot = kzalloc(sizeof *boot);
-    ASSERT(boot);
+    ASSERT(boot && fpu_alloc_state(boot));
     boot->tid = next_tid++;
     boot->process = kproc;
     boot->state = THREAD_RUNNING;
-    thread_fpu_init(boot);
+    boot->weight = SCHED_NICE_0_WEIGHT;
+    boot->exec_start = clock_now_ns();
     strlcpy(boot->name, "kmain", sizeof boot->name);
     cpu->current = boot;
     wrmsr(MSR_KERNEL_GS_BASE, (uint64_t)&boot->ctx);
     cpu->idle = thread_create_kernel(kproc, "idle", sched_idle_loop, NULL);
     ASSERT(cpu->idle);
     cpu->idle->state = THREAD_READY;
+    cpu->idle->cpu = cpu->index;
 }

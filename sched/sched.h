@@ -1,15 +1,20 @@
 /*
- * sched.h - the minimal scheduler core: threads with guard-paged kernel stacks, a FIFO run
- * queue, cooperative switching (yield, block, wake) and an idle thread per CPU.
+ * sched.h - the scheduler: threads with guard-paged kernel stacks, per-CPU run queues ordered
+ * by weighted virtual run time (sched/runq.c), preemption from the LAPIC timer, sleeping and
+ * timeouts (sched/timer.c), and an idle thread per CPU that halts with interrupts on.
  *
- * Finding the current thread never uses GS (user GS stays live in the kernel): each CPU has
- * a sched_cpu_t in an array indexed by the CPU number, which sched_init_cpu() stores in
- * IA32_TSC_AUX and RDTSCP reads back (CPU 0 when the CPU lacks RDTSCP, which is fine while
- * only the boot CPU runs).
+ * Finding the current thread never uses GS (user GS stays live in the kernel): every kernel
+ * stack is the top of a 256 KiB-aligned slot (mm/vmm.c) and its last 8 bytes hold the
+ * owning thread, so sched_current() masks RSP. The boot thread (on the loader's stack) and
+ * code on IST stacks fall back to the per-CPU record, found through IA32_TSC_AUX/RDTSCP
+ * (CPU 0 without RDTSCP, which is fine while only the boot CPU runs).
  *
- * Locking: the run queue and every wait queue are touched only with interrupts disabled on
- * the single CPU that schedules. SMP needs a lock here (the scheduler issue).
- * Preemption is not done yet: threads switch only when they yield, block or exit.
+ * Locking: each CPU's run queue and timer list are touched only with interrupts disabled on
+ * that CPU (one CPU for now; the SMP issue adds the per-queue lock held across the switch).
+ * Preemption: a timer tick or a wake-up sets cpu->need_resched; the switch happens when an
+ * interrupt returns to code that had interrupts enabled and preempt_count == 0, or when a
+ * system call returns. Interrupts-off sections are therefore never preempted.
+ * See docs/design.md, "Scheduler".
  */
 #ifndef SCHED_SCHED_H
 #define SCHED_SCHED_H
@@ -17,10 +22,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "kernel/arch/arch.h"
 #include "syscall/syscall_ctx.h"
 
 #define SCHED_KSTACK_SIZE (16 * 1024)
 #define SCHED_MAX_CPUS    16
+#define SCHED_NICE_MIN    (-20)
+#define SCHED_NICE_MAX    19
+#define SCHED_NICE_0_WEIGHT 1024
 
 struct process;
 
@@ -38,13 +47,41 @@ typedef struct thread {
     uint64_t tid;
     struct process *process;  /* owner; the kernel process for kernel threads */
     thread_state_t state;
-    struct thread *next;      /* run queue or wait queue link */
+    struct thread *next;      /* wait queue link (thread_queue_t) */
+    struct thread *proc_next; /* the owner's thread list */
     uint64_t fs_base, gs_base;/* user segment bases, saved while switched out */
     uint64_t error;           /* code of the last failing system call (SYS_ERRNO) */
     char name[16];
-    /* x87/SSE state (FXSAVE image) of user code, swapped on every switch: the kernel itself
-     * never touches these registers (-mgeneral-regs-only). AVX upper halves are not kept. */
-    uint8_t fpu_state[512] __attribute__((aligned(16)));
+
+    /* Scheduling (sched/runq.c): the run queue is a leftist min-heap on vruntime. */
+    uint64_t vruntime;        /* weighted ns of CPU time; the heap key */
+    uint64_t exec_start;      /* clock when it last got the CPU (or was last accounted) */
+    uint64_t cpu_ns;          /* CPU time used, unweighted */
+    uint32_t weight;          /* from nice */
+    int nice;
+    unsigned cpu;             /* CPU whose run queue it belongs to */
+    int preempt_count;        /* > 0: not preempted (interrupts still taken) */
+    bool on_rq;
+    uint32_t rq_rank;         /* leftist heap: length of the right spine */
+    struct thread *rq_left, *rq_right;
+
+    /* Blocking: who can take it off what it waits on, and why it woke. */
+    void (*wait_cancel)(struct thread *t); /* unlinks t (interrupts off); NULL: not cancellable */
+    void *wait_obj;
+    int wait_result;          /* 0, EINTR or ETIMEDOUT */
+
+    /* One timer per thread (sched/timer.c): a sorted list per CPU. */
+    uint64_t timer_deadline;
+    void (*timer_fn)(struct thread *t);
+    struct thread *timer_next, *timer_prev;
+    bool timer_armed;
+
+    uint64_t ustack_base, ustack_len; /* user stack region the kernel made (thread.c), or 0 */
+
+    /* x87/SSE/AVX state of user code (XSAVE or FXSAVE image, 64-byte aligned), swapped on
+     * every switch: the kernel itself never touches these registers (-mgeneral-regs-only). */
+    uint8_t *fpu;
+    void *fpu_alloc;
 } thread_t;
 
 typedef struct {
@@ -56,14 +93,24 @@ typedef struct {
     thread_t *idle;
     thread_t *reap;           /* dead thread whose stack is freed once we are off it */
     unsigned index;
+    /* Run queue (sched/runq.c). */
+    thread_t *rq_root;
+    uint32_t rq_count;
+    uint64_t rq_weight;       /* sum of queued weights */
+    uint64_t min_vruntime;    /* never decreases; where new and woken threads are placed */
+    bool need_resched;
+    uint64_t switches;
+    /* Armed timers, earliest first (sched/timer.c). */
+    thread_t *timers;
 } sched_cpu_t;
 
 /* Makes the caller (kernel_main) the boot thread of process kproc and starts an idle thread. */
 void sched_init(struct process *kproc);
-/* Per CPU: records the CPU number for sched_cpu_this() (IA32_TSC_AUX). */
+/* Per CPU: records the CPU number for sched_cpu_this() (IA32_TSC_AUX), enables XSAVE. */
 void sched_init_cpu(unsigned index);
 
 sched_cpu_t *sched_cpu_this(void);
+sched_cpu_t *sched_cpu(unsigned index);
 thread_t *sched_current(void);
 
 /* A kernel thread running fn(arg); fn must end in sched_exit_current(). Not started yet. */
@@ -72,6 +119,8 @@ thread_t *thread_create_kernel(struct process *p, const char *name, void (*fn)(v
 thread_t *thread_create_user(struct process *p, const char *name, uint64_t rip, uint64_t rsp);
 /* Frees a thread that never ran. */
 void thread_destroy_unstarted(thread_t *t);
+/* The saved user registers of a thread that has not run yet (to pass arguments). */
+interrupt_frame_t *thread_user_frame(thread_t *t);
 
 /* Puts a READY/new thread on the run queue. */
 void sched_start(thread_t *t);
@@ -87,12 +136,62 @@ __attribute__((noreturn)) void sched_exit_current(void);
  * checked its condition, so a wake-up cannot be lost on this CPU. */
 void sched_wait(thread_queue_t *q);
 void sched_wake_all(thread_queue_t *q);
+/* Unlinks t from q; false when it was not there. Interrupts off. */
+bool sched_queue_remove(thread_queue_t *q, thread_t *t);
+
+/* Takes a blocked thread off whatever it waits on (if cancellable) and wakes it with
+ * wait_result = EINTR. Used to stop the threads of an exiting process. */
+void sched_interrupt(thread_t *t);
 
 /* Called by new threads and after every switch (switch.S trampoline / sched.c). */
 void sched_finish_switch(void);
 
 uint64_t sched_irq_save(void);
 void sched_irq_restore(uint64_t flags);
+
+/* Preemption off/on for the current thread (interrupts stay on). */
+void sched_preempt_disable(void);
+void sched_preempt_enable(void);
+
+/* Scheduling weight of the calling thread or of t; EINVAL outside SCHED_NICE_MIN..MAX. */
+int sched_set_nice(thread_t *t, int nice);
+uint32_t sched_nice_to_weight(int nice);
+
+/* Hooks: every LAPIC tick (after EOI), the end of every interrupt (may switch), and the end
+ * of every system call (may switch). */
+void sched_timer_tick(void);
+void sched_interrupt_exit(interrupt_frame_t *frame);
+void sched_syscall_exit(void);
+
+/* Run queue (sched/runq.c); interrupts off. */
+void runq_insert(sched_cpu_t *cpu, thread_t *t);
+thread_t *runq_pop_min(sched_cpu_t *cpu);
+thread_t *runq_peek_min(const sched_cpu_t *cpu);
+/* Checks every scheduler invariant of cpu; panics with the first broken one. */
+void sched_verify(sched_cpu_t *cpu);
+/* True when sched_verify runs on every decision (command-line flag `sched_verify`, or
+ * `ktest`). */
+extern bool sched_verify_enabled;
+
+/* FPU state (sched/fpu.c). */
+void fpu_init_cpu(void);
+bool fpu_alloc_state(thread_t *t);
+void fpu_free_state(thread_t *t);
+void fpu_save(thread_t *t);
+void fpu_restore(thread_t *t);
+size_t fpu_state_size(void);
+bool fpu_uses_xsave(void);
+
+/* Timers (sched/timer.c); interrupts off for the arm/disarm calls. */
+void timer_arm(thread_t *t, uint64_t deadline_ns, void (*fn)(thread_t *t));
+void timer_disarm(thread_t *t);
+/* Runs the function of every timer whose deadline has passed (tick context). */
+void timer_expire(sched_cpu_t *cpu, uint64_t now_ns);
+/* Arms a timeout for a thread about to block: at deadline it is taken off what it waits on
+ * (wait_cancel) and woken with wait_result = ETIMEDOUT. */
+void timer_arm_timeout(thread_t *t, uint64_t deadline_ns);
+/* Sleeps at least ns; 0 or EINTR (interrupted by the process ending). */
+int sched_sleep_ns(uint64_t ns);
 
 /* Kernel-stack frame + switch primitives (switch.S). */
 void sched_switch_stacks(uint64_t *save_rsp, uint64_t new_rsp);

@@ -46,6 +46,7 @@ sched_user_first_entry:
     .globl sched_kthread_entry
 sched_kthread_entry:
     xorl %ebp, %ebp                 /* ends backtraces here */
+    sti                             /* switches happen with interrupts off */
     movq %r13, %rdi
     call *%r14
     ud2

@@ -1,6 +1,6 @@
 /*
- * sys_process.c - process lifetime calls: process_exit, thread_exit (single-threaded
- * processes: ends the process with status 0), spawn and wait. Every user pointer goes
+ * sys_process.c - process lifetime calls: process_exit, spawn and wait (thread_exit is in
+ * sys_thread.c). Every user pointer goes
  * through uaccess; argv is copied whole into kernel memory before anything is started.
  */
 #include "kernel/lib/string.h"
@@ -9,19 +9,14 @@
 #include "sched/exec.h"
 #include "sched/process.h"
 #include "syscall/syscall.h"
+#include "syscall/sys_file.h"
 
 #define SPAWN_ARG_MAX      4096 /* one argument string, with its NUL */
-#define SPAWN_FDS_MAX      64   /* entries read from a spawn_fd_t array */
-#define SPAWN_FLAGS_KNOWN  SPAWN_EMPTY_FDS
+#define SPAWN_FLAGS_KNOWN  (SPAWN_EMPTY_FDS | SPAWN_SHARE_MEMORY)
 
 SYSCALL_DEFINE(SYS_PROCESS_EXIT, uint64_t, uint64_t status)
 {
     process_exit_current(status & 0xff);
-}
-
-SYSCALL_DEFINE(SYS_THREAD_EXIT, uint64_t)
-{
-    process_exit_current(0);
 }
 
 /* Kernel copy of a user argv: pointers into one string buffer. */
@@ -65,53 +60,26 @@ static int spawn_args_copy(spawn_args_t *a, const void *user_argv)
     return a->argc ? 0 : EINVAL;
 }
 
-/* The child's descriptor table from the parent's and the optional spawn_fd_t list. */
-static int spawn_fds_build(uint8_t child[PROCESS_MAX_FDS], const process_t *parent,
-                           const void *user_fds, uint64_t flags)
-{
-    memset(child, FD_NONE, PROCESS_MAX_FDS);
-    if (!(flags & SPAWN_EMPTY_FDS))
-        for (int fd = 0; fd < 3; fd++)
-            child[fd] = parent->fds[fd];
-    if (!user_fds)
-        return 0;
-    for (int i = 0; i < SPAWN_FDS_MAX; i++) {
-        spawn_fd_t e;
-        if (copy_from_user(&e, (const spawn_fd_t *)user_fds + i, sizeof e))
-            return EFAULT;
-        if (e.child == SPAWN_FD_END)
-            return 0;
-        if (e.child < 0 || e.child >= PROCESS_MAX_FDS || e.parent < 0 ||
-            e.parent >= PROCESS_MAX_FDS || parent->fds[e.parent] == FD_NONE)
-            return EBADF;
-        child[e.child] = parent->fds[e.parent];
-    }
-    return EINVAL; /* no SPAWN_FD_END within the limit */
-}
-
 SYSCALL_DEFINE(SYS_SPAWN, uint64_t, const void *argv, const void *fds, const void *cwd,
                uint64_t flags)
 {
     if (flags & ~(uint64_t)SPAWN_FLAGS_KNOWN)
         return syscall_fail(EINVAL);
     process_t *self = process_current();
-    uint8_t child_fds[PROCESS_MAX_FDS];
-    int err = spawn_fds_build(child_fds, self, fds, flags);
+    spawn_files_t files;
+    int err = spawn_files_prepare(self, fds, cwd, flags & SPAWN_EMPTY_FDS, &files);
     if (err)
         return syscall_fail(err);
-    if (cwd) { /* no file system yet: only checked to be a readable string */
-        char dir[SPAWN_ARG_MAX];
-        err = copy_string_from_user(dir, cwd, sizeof dir, NULL);
-        if (err)
-            return syscall_fail(err);
-    }
     spawn_args_t args = { 0 };
     err = spawn_args_copy(&args, argv);
     uint64_t pid = 0;
     if (!err) {
         spawn_request_t req = { .path = args.argv[0], .argv = args.argv, .argc = args.argc,
-                                .fds = child_fds };
-        pid = process_spawn(self, &req, &err);
+                                .fdt = files.fdt, .cwd = files.cwd,
+                                .share_from = flags & SPAWN_SHARE_MEMORY ? self->aspace : NULL };
+        pid = process_spawn(self, &req, &err); /* takes the table and cwd over */
+    } else {
+        spawn_files_discard(&files);
     }
     spawn_args_free(&args);
     return err ? syscall_fail(err) : pid;

@@ -6,6 +6,7 @@
 #include "kernel/arch/cpu.h"
 #include "kernel/kprintf.h"
 #include "kernel/panic.h"
+#include "kernel/trace/trace.h"
 #include "sched/process.h"
 #include "sched/sched.h"
 #include "syscall/syscall_ctx.h"
@@ -92,7 +93,11 @@ uint64_t syscall_invoke(uint64_t num, uint64_t a0, uint64_t a1, uint64_t a2, uin
 
 void syscall_dispatch(interrupt_frame_t *f)
 {
-    f->rax = syscall_invoke(f->rax, f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
+    if (__builtin_expect(trace_enabled, 0)) /* tracing off: this one predictable branch */
+        trace_syscall(f);
+    else
+        f->rax = syscall_invoke(f->rax, f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
+    sched_syscall_exit();   /* a wake-up or tick asked for a switch */
     process_check_killed(); /* a kill() that came while this call ran */
 }
 

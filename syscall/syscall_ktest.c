@@ -32,13 +32,6 @@ KTEST(syscall_numbers_outside_the_table_get_enosys)
     KTEST_EXPECT(enosys_for(1ULL << 32));
 }
 
-KTEST(syscall_unwritten_calls_get_enosys)
-{
-    KTEST_EXPECT(enosys_for(SYS_OPEN));
-    KTEST_EXPECT(enosys_for(SYS_MMAP));
-    KTEST_EXPECT(enosys_for(SYS_FUTEX));
-}
-
 KTEST(syscall_errno_keeps_the_last_failure)
 {
     sched_current()->error = 0;

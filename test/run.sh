@@ -137,7 +137,8 @@ fi
 
 # 4. user space: init runs t_all, which runs every t_* test program (system calls, spawn,
 #    wait, kill, hostile pointers, faulting children); each prints ok/FAIL lines.
-img=$(make_image user "qemu_exit -- /bin/t_all")
+#    sched_verify: the scheduler checks its invariants on every decision (sched/runq.c).
+img=$(make_image user "qemu_exit sched_verify -- /bin/t_all")
 boot user "$img" 180 60
 collect user "$boot_log"
 expect_exit user.t_all-exits-33 33
@@ -166,6 +167,15 @@ img=$(make_image fuzz "qemu_exit -- /bin/fuzz -s 1 -n 1200000 -p 4 -t 4")
 boot fuzz "$img" 400 120
 collect fuzz "$boot_log"
 expect_exit fuzz.exits-33 33
+
+# 8. system-call tracing over serial (COM2 and COM1, -f, -c, trace=NAME): test/trace.sh.
+bash test/trace.sh --build "$build" --out "$out" --smp "$smp" --mem "$mem" > "$out/trace.log" 2>&1
+collect trace "$out/trace.log"
+
+# 9. boot media: USB stick image, Secure Boot (signed, unsigned, tampered), quick matrix.
+bash test/media.sh "$build" > "$out/media.log" 2>&1
+collect media "$out/media.log"
+grep -q '^FAIL' "$out/media.log" && show_tail "$out/media.log"
 
 # ------------------------------------------------------------------ summary
 passed=$(grep -c '^ok ' "$results")

@@ -26,6 +26,15 @@ awk:mawk
 od:coreutils
 timeout:coreutils
 setsid:util-linux
+sbsign:sbsigntool
+sbverify:sbsigntool
+openssl:openssl
+perl:perl-base
+/usr/share/OVMF/OVMF_CODE_4M.secboot.fd:ovmf
+/usr/share/ovmf/PkKek-1-snakeoil.key:ovmf
+/usr/lib/u-boot/qemu-x86_64/u-boot.rom:u-boot-qemu
+findmnt:util-linux
+lsblk:util-linux
 "
 
 if [ "${1:-}" = fuzz ]; then

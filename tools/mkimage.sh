@@ -16,7 +16,7 @@ truncate -s ${size_mib}M "$tmp"
 sgdisk -o -n 1:2048:0 -t 1:EF00 -c 1:SPINDLE-ESP "$tmp" >/dev/null
 # partition size in KiB: everything after the 1 MiB start, minus the 33-sector backup GPT
 part_kib=$(( (size_mib - 1) * 1024 - 17 ))
-mkfs.vfat -F 32 -S 512 -s "$cluster" --offset 2048 -n SPINDLE "$tmp" $part_kib 2>&1 | grep -v "block count mismatch" >&2 || true
+mkfs.vfat -F 32 -S 512 -s "$cluster" -h 2048 --offset 2048 -n SPINDLE "$tmp" $part_kib 2>&1 | grep -v "block count mismatch" >&2 || true
 m="-i $tmp@@1M"
 mmd $m ::/EFI ::/EFI/BOOT ::/spindle
 mcopy $m "$loader" ::/EFI/BOOT/BOOTX64.EFI

@@ -11,6 +11,11 @@
 #ifndef APPS_BENCH_BENCH_OS_H
 #define APPS_BENCH_BENCH_OS_H
 
+/* glibc reads this at its first header: before stddef.h/stdint.h pull features.h in. */
+#if defined(BENCH_LINUX) && !defined(_GNU_SOURCE)
+#define _GNU_SOURCE
+#endif
+
 #include <stddef.h>
 #include <stdint.h>
 

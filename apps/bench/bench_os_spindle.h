@@ -55,7 +55,7 @@ static inline int bos_thread_start(bos_thread_fn_t fn, void *arg)
             continue;
         s->fn = fn;
         s->arg = arg;
-        if (sys_thread_create((void *)bos_thread_trampoline, s) == ERR) {
+        if (sys_thread_create((void *)bos_thread_trampoline, s, NULL) == ERR) {
             int e = bos_err();
             s->fn = NULL;
             return e;
@@ -78,8 +78,14 @@ static inline int bos_futex_wake(uint32_t *w, int n)
 
 static inline void *bos_mmap(size_t len, int *err)
 {
-    void *p = sys_mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
-    *err = p ? 0 : bos_err();
+    void *p = sys_mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                       (uint64_t)-1, 0);
+    /* The ABI says NULL on failure; the kernel's ENOSYS path answers ERR: accept both. */
+    if (!p || p == (void *)ERR) {
+        *err = bos_err();
+        return NULL;
+    }
+    *err = 0;
     return p;
 }
 

@@ -1,16 +1,20 @@
 /*
- * init - the first process. Without arguments it runs /bin/hello, waits for it and reports
- * its exit status. With arguments (the kernel passes the command-line words after `--` as
- * argv[1..]) it runs that program instead and exits with its status, so a test can boot
- * straight into any program.
+ * init - the first process. Without arguments it shows /etc/motd and runs the shell,
+ * /bin/sh, on the console; when the shell exits, init exits with its status (the kernel
+ * then powers off). With arguments (the kernel passes the command-line words after `--`
+ * as argv[1..]) it runs that program instead and exits with its status, so a test can
+ * boot straight into any program (under `qemu_exit` that status is QEMU's exit code).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <spindle.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
-#define INIT_DEFAULT_PROGRAM "/bin/hello"
+#define INIT_DEFAULT_PROGRAM "/bin/sh"
+#define INIT_MOTD            "/etc/motd"
 #define INIT_SPAWN_FAILED    127
 
 /* Runs argv[0] to completion; returns its exit status (128 + code when it was killed), or
@@ -35,11 +39,24 @@ static int init_run(const char *const argv[])
     return WEXITSTATUS(status);
 }
 
+/* Copies the message of the day to the console; a missing file is fine. */
+static void init_show_motd(void)
+{
+    char buf[512];
+    int fd = open(INIT_MOTD, O_RDONLY);
+    if (fd < 0)
+        return;
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) > 0)
+        write(1, buf, (size_t)n);
+    close(fd);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1)
         return init_run((const char *const *)(argv + 1));
-    const char *const hello[] = { INIT_DEFAULT_PROGRAM, NULL };
-    init_run(hello);
-    return 0;
+    init_show_motd();
+    const char *const shell[] = { INIT_DEFAULT_PROGRAM, NULL };
+    return init_run(shell);
 }

@@ -94,8 +94,6 @@ int main(void)
     T_CHECK(P, "number-sys-count-enosys", enosys(SYS_COUNT));
     T_CHECK(P, "number-2-pow-63-enosys", enosys(1ULL << 63));
     T_CHECK(P, "number-2-pow-32-enosys", enosys(1ULL << 32));
-    T_CHECK(P, "unwritten-open-enosys", enosys(SYS_OPEN));
-    T_CHECK(P, "unwritten-mmap-enosys", enosys(SYS_MMAP));
     T_CHECK(P, "errno-kept-after-success", sys_getpid() != ERR && sys_errno() == ENOSYS);
     T_CHECK(P, "registers-survive", registers_survive());
     T_CHECK(P, "kernel-rsp-at-syscall-harmless", hostile_rsp_survives(0xFFFFFFFF80001000ULL));

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <spindle/syscall_stubs.h>
+#include "libc_tls.h"
 
 #define DT_NULL            0
 #define DT_RELA            7
@@ -66,5 +67,6 @@ _Noreturn void crt_start(uint64_t *sp)
     int argc = (int)sp[0];
     char **argv = (char **)(sp + 1);
     environ = argv + argc + 1;
+    libc_tls_init_main(); /* errno is per thread from here on */
     exit(main(argc, argv, environ));
 }

@@ -10,6 +10,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <unistd.h>
 #include "kernel/lib/format.h"
 #include "libc_internal.h"
@@ -25,6 +27,7 @@ struct spindle_file {
     size_t cap;
     size_t len;
     size_t pos;
+    struct spindle_file *next; /* fopen'ed streams (file_stream.c), flushed by exit */
 };
 
 static char stdin_buf[BUFSIZ];
@@ -36,6 +39,7 @@ static FILE std_streams[3] = {
     { .fd = 2, .mode = STREAM_UNBUF },
 };
 
+FILE *stdio_open_streams;
 FILE *stdin = &std_streams[0];
 FILE *stdout = &std_streams[1];
 FILE *stderr = &std_streams[2];
@@ -86,6 +90,8 @@ void stdio_flush_all(void)
 {
     for (size_t i = 0; i < sizeof(std_streams) / sizeof(std_streams[0]); i++)
         stream_flush(&std_streams[i]);
+    for (FILE *f = stdio_open_streams; f; f = f->next)
+        stream_flush(f);
 }
 
 size_t fwrite(const void *p, size_t size, size_t n, FILE *f)
@@ -270,4 +276,92 @@ void clearerr(FILE *f)
 int fileno(FILE *f)
 {
     return f->fd;
+}
+
+/* ---------------------------------------------------------------- fopen'ed streams */
+
+static int stream_open_flags(const char *mode, int *flags)
+{
+    int plus = strchr(mode, '+') != NULL;
+    switch (mode[0]) {
+    case 'r': *flags = plus ? O_RDWR : O_RDONLY; return 0;
+    case 'w': *flags = (plus ? O_RDWR : O_WRONLY) | O_CREAT | O_TRUNC; return 0;
+    case 'a': *flags = (plus ? O_RDWR : O_WRONLY) | O_CREAT | O_APPEND; return 0;
+    default: return -1;
+    }
+}
+
+FILE *fdopen(int fd, const char *mode)
+{
+    FILE *f = calloc(1, sizeof *f);
+    char *buf = malloc(BUFSIZ);
+    if (!f || !buf) {
+        free(f);
+        free(buf);
+        errno = ENOMEM;
+        return NULL;
+    }
+    (void)mode;
+    f->fd = fd;
+    f->mode = STREAM_FULLBUF;
+    f->buf = buf;
+    f->cap = BUFSIZ;
+    f->next = stdio_open_streams;
+    stdio_open_streams = f;
+    return f;
+}
+
+FILE *fopen(const char *path, const char *mode)
+{
+    int flags;
+    if (stream_open_flags(mode, &flags) < 0) {
+        errno = EINVAL;
+        return NULL;
+    }
+    int fd = open(path, flags);
+    if (fd < 0)
+        return NULL;
+    FILE *f = fdopen(fd, mode);
+    if (!f)
+        close(fd);
+    return f;
+}
+
+int fclose(FILE *f)
+{
+    int r = stream_flush(f);
+    for (FILE **pp = &stdio_open_streams; *pp; pp = &(*pp)->next) {
+        if (*pp == f) {
+            *pp = f->next;
+            break;
+        }
+    }
+    if (close(f->fd) < 0)
+        r = EOF;
+    if (f >= std_streams && f < std_streams + 3)
+        return r;
+    free(f->buf);
+    free(f);
+    return r;
+}
+
+int fseek(FILE *f, long offset, int whence)
+{
+    if (stream_flush(f) == EOF)
+        return -1;
+    if (f->pos < f->len && whence == SEEK_CUR)
+        offset -= (long)(f->len - f->pos); /* bytes read ahead but not consumed */
+    f->pos = f->len = 0;
+    f->state &= ~STREAM_EOF;
+    return lseek(f->fd, offset, whence) < 0 ? -1 : 0;
+}
+
+long ftell(FILE *f)
+{
+    long at = lseek(f->fd, 0, SEEK_CUR);
+    if (at < 0)
+        return -1;
+    if (f->pos < f->len)
+        return at - (long)(f->len - f->pos);
+    return at + (long)f->len; /* pending output */
 }

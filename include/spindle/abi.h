@@ -29,7 +29,8 @@
 
 /* spawn(): flags. */
 #define SPINDLE_FLAGS_SPAWN(X) \
-    X(SPAWN_EMPTY_FDS, 0x1, 0x1) /* child gets only the fds listed (default: inherits 0, 1, 2) */
+    X(SPAWN_EMPTY_FDS, 0x1, 0x1) /* child gets only the fds listed (default: inherits 0, 1, 2) */ \
+    X(SPAWN_SHARE_MEMORY, 0x2, 0x2) /* child gets every MAP_SHARED region, same address */
 
 /* spawn(): fd table for the child, an array ended by an entry with child == SPAWN_FD_END.
  * Each entry makes the parent's fd `parent` the child's fd `child`. */
@@ -62,8 +63,10 @@ typedef struct {
     X(O_TRUNC, 0x200, 0x200) \
     X(O_APPEND, 0x400, 0x400) \
     X(O_NONBLOCK, 0x800, 0x800) \
-    X(O_DIRECTORY, 0x10000, 0x10000)
+    X(O_DIRECTORY, 0x10000, 0x10000) \
+    X(O_CLOSPAWN, 0x80000, 0x80000) /* not inherited by spawn's default fds 0-2 */
 #define O_ACCMODE 0x3
+/* O_CREAT | O_DIRECTORY creates a directory (with O_EXCL: fails with EEXIST if it exists). */
 
 /* openat(): dirfd meaning "the current directory". */
 #define AT_FDCWD ((uint64_t)-100)
@@ -86,7 +89,22 @@ typedef struct {
     X(MAP_SHARED, 0x1, 0x1) \
     X(MAP_PRIVATE, 0x2, 0x2) \
     X(MAP_FIXED, 0x10, 0x10) \
-    X(MAP_ANONYMOUS, 0x20, 0x20)
+    X(MAP_ANONYMOUS, 0x20, 0x20) \
+    X(MAP_WX, 0x1000000, 0x1000000) /* region may be writable and executable at once */
+
+/* meminfo(): memory figures (pages are 4 KiB). The free count is exact: tests compare it
+ * before and after work to prove every page came back. */
+typedef struct {
+    uint64_t page_size;       /* 4096 */
+    uint64_t total_pages;     /* managed by the kernel */
+    uint64_t free_pages;      /* free now */
+    uint64_t reserve_pages;   /* kept for the kernel: user memory never takes these */
+    uint64_t heap_bytes;      /* kernel heap in use */
+    uint64_t proc_pages;      /* the caller's resident private pages */
+    uint64_t proc_mapped_pages; /* size of the caller's regions (counted against the limit) */
+    uint64_t proc_limit_pages;  /* mmap() past this gives ENOMEM */
+    uint64_t reserved[4];
+} meminfo_t;
 
 /* futex(): operation. */
 #define SPINDLE_FLAGS_FUTEX(X) \
@@ -115,13 +133,56 @@ typedef struct {
  * (using the reserved words keeps the size fixed). */
 #define STAT_FILE 1
 #define STAT_DIR  2
+#define STAT_DEV  3        /* a device (/dev) */
+#define STAT_PIPE 4        /* a pipe end (IOCTL_STAT only) */
 typedef struct {
     uint64_t size;     /* bytes */
     uint32_t type;     /* STAT_* */
     uint32_t links;
     uint64_t mtime_ns; /* since the Unix epoch */
-    uint64_t reserved[5];
+    uint64_t ino;      /* unique per file while it exists */
+    uint64_t reserved[4];
 } stat_t;
+
+/* getdents(): records packed into the caller's buffer, each 8-byte aligned (reclen bytes,
+ * name NUL-terminated). "." and ".." are not listed. */
+typedef struct {
+    uint64_t ino;
+    uint16_t reclen;   /* bytes from this record to the next */
+    uint16_t namelen;  /* without the NUL */
+    uint8_t type;      /* STAT_* */
+    uint8_t pad[3];
+    char name[];
+} dirent_t;
+
+/* ioctl(): requests any fd answers, then per device. */
+#define IOCTL_STAT      0x0001 /* arg: stat_t out (fstat) */
+#define IOCTL_CLOSPAWN  0x0002 /* arg: uint32_t in, 1 = close on spawn, 0 = inherit */
+#define IOCTL_FIONREAD  0x0003 /* arg: uint64_t out, bytes readable now (pipes, console) */
+#define IOCTL_NONBLOCK  0x0004 /* arg: uint32_t in, 1 = O_NONBLOCK on the open file, 0 = off */
+#define IOCTL_FB_INFO   0x0100 /* /dev/fb0, arg: fb_info_t out */
+#define IOCTL_CONSOLE_RAW 0x0200 /* /dev/console, arg: uint32_t in: 1 = raw (bytes as typed,
+                                   no echo, no line editing; a shell's editor), 0 = line mode */
+typedef struct {
+    uint64_t phys_base;
+    uint64_t size;     /* bytes */
+    uint32_t width, height;
+    uint32_t pitch;    /* pixels per scan line */
+    uint32_t format;   /* boot_fb_format_t: 1 = RGBX, 2 = BGRX, 3 = bitmask, 0 = none */
+} fb_info_t;
+
+/* trace(): what to trace (see docs/abi.md, "Tracing"). */
+#define SPINDLE_FLAGS_TRACE(X) \
+    X(TRACE_ON, 0x1, 0x1)       /* trace the process itself from now on */ \
+    X(TRACE_CHILDREN, 0x2, 0x2) /* trace the children it spawns from now on */ \
+    X(TRACE_FOLLOW, 0x4, 0x4)   /* traced processes pass tracing on to their children */ \
+    X(TRACE_COUNT, 0x8, 0x8)    /* count calls; print a summary when the traced ones end */
+
+/* trace(): the set of call numbers to show, bit n of bits[n / 64] for call n. */
+#define TRACE_SET_MAX 256
+typedef struct {
+    uint64_t bits[TRACE_SET_MAX / 64];
+} trace_set_t;
 
 /* The single-bit or field names as plain constants, expanded from the lists above. Host
  * tests link libc, whose headers define many of these names as macros (same values: they
@@ -140,6 +201,7 @@ enum {
     SPINDLE_FLAGS_MAP(SPINDLE_ABI_ENUM_)
     SPINDLE_FLAGS_FUTEX(SPINDLE_ABI_ENUM_)
     SPINDLE_FLAGS_POLL(SPINDLE_ABI_ENUM_)
+    SPINDLE_FLAGS_TRACE(SPINDLE_ABI_ENUM_)
 };
 #undef SPINDLE_ABI_ENUM_
 

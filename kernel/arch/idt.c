@@ -23,6 +23,10 @@ _Static_assert(offsetof(interrupt_frame_t, rip) == FRAME_RIP, "isr_frame.h");
 _Static_assert(offsetof(interrupt_frame_t, cs) == FRAME_CS, "isr_frame.h");
 _Static_assert(sizeof(interrupt_frame_t) == FRAME_SIZE, "isr_frame.h");
 
+/* Optional at link time, like the timer hook in apic.c. */
+void sched_interrupt_exit(interrupt_frame_t *frame);
+#pragma weak sched_interrupt_exit
+
 #define IDT_VECTORS      256
 #define GATE_INTERRUPT   0x8E  /* P, DPL0, 64-bit interrupt gate (IF cleared on entry) */
 #define GATE_DPL3        0x60  /* reachable by `int n` from ring 3 */
@@ -133,6 +137,10 @@ void interrupt_dispatch(interrupt_frame_t *frame)
         exception_handle(frame);
     else
         idt_log_spurious(frame);
+    /* The scheduler may switch threads here (preemption) and stops a killed process's
+     * thread before it returns to user mode. */
+    if (sched_interrupt_exit)
+        sched_interrupt_exit(frame);
 }
 
 /* ---------------------------------------------------------------- self-tests */

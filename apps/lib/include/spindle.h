@@ -24,4 +24,14 @@ int sleep_ns(uint64_t ns);
 /* Gives up the rest of the time slice. */
 int sched_yield(void);
 
+/* Files (apps/lib/file.c). fd_share offers fd under a one-time key (key_size >= 33 bytes)
+ * valid for timeout_ns (CLOCK_NEVER: until claimed); fd_claim takes it as a new fd. */
+int fd_share(int fd, char *key, size_t key_size, uint64_t timeout_ns);
+int fd_claim(const char *key);
+/* Makes the directory open at fd visible at mountpoint (an existing directory). */
+int bind_dir(int fd, const char *mountpoint);
+/* IOCTL_CLOSPAWN / IOCTL_NONBLOCK on fd. */
+int fd_set_clospawn(int fd, int on);
+int fd_set_nonblock(int fd, int on);
+
 #endif

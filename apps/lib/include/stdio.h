@@ -48,4 +48,12 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 
 void perror(const char *s);
 
+/* Streams on files: fully buffered, flushed by fflush, fclose and exit. Modes r w a, each
+ * with an optional '+' (and 'b', ignored). */
+FILE *fopen(const char *path, const char *mode);
+FILE *fdopen(int fd, const char *mode);
+int fclose(FILE *f);
+int fseek(FILE *f, long offset, int whence);
+long ftell(FILE *f);
+
 #endif

@@ -1,6 +1,5 @@
 /*
- * stdlib.h - process exit, number parsing. No malloc yet: it arrives with the memory issue
- * (mmap); until then programs use static buffers.
+ * stdlib.h - process exit, number parsing, and the allocator (malloc.c, on top of mmap).
  */
 #ifndef _STDLIB_H
 #define _STDLIB_H
@@ -22,6 +21,12 @@ long strtol(const char *s, char **end, int base);
 unsigned long strtoul(const char *s, char **end, int base);
 long long strtoll(const char *s, char **end, int base);
 unsigned long long strtoull(const char *s, char **end, int base);
+/* 16-byte aligned; NULL with errno ENOMEM when memory is short. free(NULL) does nothing. */
+void *malloc(size_t size);
+void free(void *p);
+void *calloc(size_t count, size_t size);
+void *realloc(void *p, size_t size);
+
 int abs(int v);
 long labs(long v);
 

@@ -1,0 +1,123 @@
+/*
+ * t_mmap_file - fd-backed mappings: a private mapping of a tmpfs file reads the file, bytes
+ * past its end read zero, writes stay private (the file and a second mapping keep the old
+ * bytes); closing the fd does not end the mapping; bad offsets and kinds fail the
+ * documented way; the framebuffer device maps shared and a pixel written is read back.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include "t_check.h"
+
+#define P "t_mmap_file"
+#define PG 4096UL
+#define FILE_BYTES (3 * PG + 100)
+#define PATH "/tmp/t_mmap_file.dat"
+
+static unsigned char pattern(size_t i)
+{
+    return (unsigned char)(i * 7 + (i >> 12));
+}
+
+static int make_file(void)
+{
+    static unsigned char buf[FILE_BYTES];
+    for (size_t i = 0; i < FILE_BYTES; i++)
+        buf[i] = pattern(i);
+    int fd = open(PATH, O_CREAT | O_RDWR | O_TRUNC);
+    if (fd < 0)
+        return -1;
+    if (write(fd, buf, FILE_BYTES) != (ssize_t)FILE_BYTES) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static void check_file_mapping(void)
+{
+    int fd = make_file();
+    T_CHECK(P, "file-created", fd >= 0);
+    if (fd < 0)
+        return;
+    unsigned char *m = mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    T_CHECK(P, "mmap-file-private", m != MAP_FAILED);
+    if (m == MAP_FAILED) {
+        close(fd);
+        return;
+    }
+    int same = 1;
+    for (size_t i = 0; i < FILE_BYTES; i++)
+        same &= m[i] == pattern(i);
+    T_CHECK(P, "mapping-reads-the-file", same);
+    int zero = 1;
+    for (size_t i = FILE_BYTES; i < 4 * PG; i++)
+        zero &= m[i] == 0;
+    T_CHECK(P, "bytes-past-end-read-zero", zero);
+    m[10] = (unsigned char)~pattern(10);
+    m[2 * PG] = 0xAB;
+    unsigned char back[16];
+    lseek(fd, 0, SEEK_SET);
+    T_CHECK(P, "writes-stay-private-file-unchanged",
+            read(fd, back, sizeof back) == (ssize_t)sizeof back && back[10] == pattern(10));
+    unsigned char *m2 = mmap(NULL, PG, PROT_READ, MAP_PRIVATE, fd, 2 * PG);
+    T_CHECK(P, "offset-mapping-sees-file-not-other-mapping",
+            m2 != MAP_FAILED && m2[0] == pattern(2 * PG));
+    close(fd);
+    T_CHECK(P, "mapping-outlives-close", m[10] == (unsigned char)~pattern(10) && m[11] == pattern(11));
+    munmap(m, 4 * PG);
+    if (m2 != MAP_FAILED)
+        munmap(m2, PG);
+
+    fd = open(PATH, O_RDONLY);
+    errno = 0;
+    T_CHECK(P, "unaligned-offset-einval",
+            mmap(NULL, PG, PROT_READ, MAP_PRIVATE, fd, 100) == MAP_FAILED && errno == EINVAL);
+    errno = 0;
+    T_CHECK(P, "shared-file-mapping-enodev",
+            mmap(NULL, PG, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED && errno == ENODEV);
+    close(fd);
+    errno = 0;
+    T_CHECK(P, "closed-fd-ebadf",
+            mmap(NULL, PG, PROT_READ, MAP_PRIVATE, fd, 0) == MAP_FAILED && errno == EBADF);
+    unlink(PATH);
+}
+
+static void check_framebuffer(void)
+{
+    int fd = open("/dev/fb0", O_RDWR);
+    fb_info_t info;
+    if (fd < 0 || sys_ioctl((uint64_t)fd, IOCTL_FB_INFO, &info, sizeof info) < 0) {
+        printf("t_mmap_file: no framebuffer here; fb cases skipped\n");
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    errno = 0;
+    T_CHECK(P, "framebuffer-private-einval",
+            mmap(NULL, PG, PROT_READ, MAP_PRIVATE, fd, 0) == MAP_FAILED && errno == EINVAL);
+    errno = 0;
+    T_CHECK(P, "framebuffer-past-end-einval",
+            mmap(NULL, info.size + 2 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) == MAP_FAILED &&
+                errno == EINVAL);
+    volatile uint32_t *px = mmap(NULL, info.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    T_CHECK(P, "framebuffer-maps-shared", px != MAP_FAILED);
+    if (px != MAP_FAILED) {
+        size_t last = (size_t)(info.height - 1) * info.pitch + info.width - 1;
+        uint32_t old = px[last];
+        px[last] = 0x00123456;
+        T_CHECK(P, "framebuffer-pixel-reads-back", px[last] == 0x00123456);
+        px[last] = old;
+        munmap((void *)px, info.size);
+    }
+    close(fd);
+}
+
+int main(void)
+{
+    check_file_mapping();
+    check_framebuffer();
+    return t_failures ? 1 : 0;
+}

@@ -1,0 +1,78 @@
+/*
+ * fs_sync.c - sleeping mutex, interruptible waits and the poll wake-up (see fs_sync.h).
+ * Every field here changes with interrupts disabled only.
+ */
+#include "kernel/fs/fs_sync.h"
+#include <spindle/abi.h>
+#include <spindle/errno.h>
+#include "kernel/arch/cpu.h"
+#include "kernel/panic.h"
+#include "sched/process.h"
+
+static thread_queue_t poll_queue;
+
+void fs_mutex_lock(fs_mutex_t *m)
+{
+    uint64_t f = sched_irq_save();
+    thread_t *self = sched_current();
+    ASSERT(m->owner != self);
+    while (m->owner)
+        sched_wait(&m->waiters); /* a kill may wake it early: it simply waits again */
+    m->owner = self;
+    sched_irq_restore(f);
+}
+
+void fs_mutex_unlock(fs_mutex_t *m)
+{
+    uint64_t f = sched_irq_save();
+    ASSERT(m->owner == sched_current());
+    m->owner = NULL;
+    sched_wake_all(&m->waiters);
+    sched_irq_restore(f);
+}
+
+bool fs_mutex_held(const fs_mutex_t *m)
+{
+    return m->owner == sched_current();
+}
+
+static bool fs_kill_pending(void)
+{
+    process_t *p = process_current();
+    return p != process_kernel() && p->kill_pending;
+}
+
+int fs_wait(thread_queue_t *q)
+{
+    ASSERT(!cpu_irqs_enabled());
+    if (fs_kill_pending())
+        return EINTR;
+    sched_wait(q);
+    return fs_kill_pending() ? EINTR : 0;
+}
+
+void fs_poll_notify(void)
+{
+    uint64_t f = sched_irq_save();
+    sched_wake_all(&poll_queue);
+    sched_irq_restore(f);
+}
+
+/* The timer is armed before the thread queues itself; with interrupts off in between it
+ * cannot fire early, and any wake-up disarms it. */
+int fs_poll_sleep(uint64_t deadline_ns)
+{
+    uint64_t f = sched_irq_save();
+    int err = 0;
+    if (fs_kill_pending()) {
+        err = EINTR;
+    } else {
+        if (deadline_ns != CLOCK_NEVER)
+            timer_arm_timeout(sched_current(), deadline_ns);
+        sched_wait(&poll_queue);
+        if (fs_kill_pending())
+            err = EINTR;
+    }
+    sched_irq_restore(f);
+    return err;
+}

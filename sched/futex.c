@@ -1,0 +1,162 @@
+/*
+ * futex.c - FUTEX_WAIT and FUTEX_WAKE.
+ *
+ * Key: the physical address of the word (page frame + offset), found through the address
+ * space, so two processes mapping the same page meet on the same key and one process's
+ * private pages never collide with another's. Waiters hang in FUTEX_BUCKETS hash chains.
+ *
+ * Memory: a waiter is a futex_waiter_t on the waiting thread's own kernel stack, linked into
+ * its bucket only while it sleeps. WAKE allocates nothing; a WAKE nobody waits for leaves no
+ * trace; nothing outlives its waiter. Kernel memory is therefore bounded by the number of
+ * threads actually waiting (zero heap bytes per futex).
+ *
+ * No lost wake-ups: WAIT reads the word and links itself with interrupts disabled (the bucket
+ * "lock" on one CPU), and WAKE unlinks under the same condition, so a WAKE that follows the
+ * user's store either sees the waiter linked or the waiter sees the new value. The SMP issue
+ * turns the interrupt-off sections into per-bucket spinlocks (taken with interrupts off).
+ */
+#include "sched/futex.h"
+#include <spindle/abi.h>
+#include <spindle/errno.h>
+#include "kernel/arch/cpu.h"
+#include "kernel/panic.h"
+#include "kernel/time/clock.h"
+#include "kernel/uaccess.h"
+#include "sched/process.h"
+#include "sched/sched.h"
+
+#define FUTEX_BUCKETS 256
+
+typedef struct futex_waiter {
+    uint64_t key;
+    thread_t *thread;
+    struct futex_waiter *next, *prev;
+    struct futex_bucket *bucket;
+} futex_waiter_t;
+
+/* Waiters in arrival order: WAKE takes the oldest first. */
+typedef struct futex_bucket {
+    futex_waiter_t *head, *tail;
+} futex_bucket_t;
+
+static futex_bucket_t futex_table[FUTEX_BUCKETS];
+static uint64_t futex_waiting;
+
+static futex_bucket_t *futex_bucket(uint64_t key)
+{
+    uint64_t h = (key >> 2) * 0x9E3779B97F4A7C15ULL;
+    return &futex_table[h >> 56];
+}
+
+/* The key of the word at uaddr: its physical address, after the memory manager has faulted
+ * the page in (pages of anonymous regions appear on first touch). */
+static int futex_key(aspace_t *as, uint64_t uaddr, uint64_t *key)
+{
+    if ((uaddr & 3) || !uaccess_range_ok(uaddr, sizeof(uint32_t)) || !as)
+        return EFAULT;
+    aspace_fault_t why;
+    uint64_t phys = aspace_user_phys(as, uaddr, ASPACE_ACCESS_READ, &why);
+    if (!phys)
+        return EFAULT;
+    *key = phys;
+    return 0;
+}
+
+static void waiter_unlink(futex_waiter_t *w)
+{
+    if (w->prev)
+        w->prev->next = w->next;
+    else
+        w->bucket->head = w->next;
+    if (w->next)
+        w->next->prev = w->prev;
+    else
+        w->bucket->tail = w->prev;
+    w->next = w->prev = NULL;
+    futex_waiting--;
+}
+
+/* wait_cancel of a futex waiter (timeout or process exit): interrupts are off. */
+static void futex_cancel(thread_t *t)
+{
+    waiter_unlink(t->wait_obj);
+}
+
+static bool futex_interrupted(const thread_t *t)
+{
+    return t->process != process_kernel() && t->process->kill_pending;
+}
+
+int futex_wait(aspace_t *as, uint64_t uaddr, uint32_t val, uint64_t timeout_ns)
+{
+    uint64_t key;
+    int err = futex_key(as, uaddr, &key);
+    if (err)
+        return err;
+    uint64_t deadline = CLOCK_NEVER;
+    if (timeout_ns != CLOCK_NEVER) {
+        uint64_t now = clock_now_ns();
+        deadline = timeout_ns > CLOCK_NEVER - 1 - now ? CLOCK_NEVER - 1 : now + timeout_ns;
+    }
+    futex_bucket_t *b = futex_bucket(key);
+    thread_t *self = sched_current();
+    futex_waiter_t w = { .key = key, .thread = self, .bucket = b };
+    uint64_t f = sched_irq_save();
+    uint32_t cur;
+    if (copy_from_user(&cur, (const void *)uaddr, sizeof cur))
+        err = EFAULT;
+    else if (cur != val)
+        err = EAGAIN;
+    else if (futex_interrupted(self))
+        err = EINTR;
+    else if (timeout_ns == 0)
+        err = ETIMEDOUT;
+    if (err) {
+        sched_irq_restore(f);
+        return err;
+    }
+    w.prev = b->tail;
+    if (b->tail)
+        b->tail->next = &w;
+    else
+        b->head = &w;
+    b->tail = &w;
+    futex_waiting++;
+    self->wait_result = 0;
+    self->wait_obj = &w;
+    self->wait_cancel = futex_cancel;
+    self->state = THREAD_BLOCKED;
+    if (deadline != CLOCK_NEVER)
+        timer_arm_timeout(self, deadline);
+    sched_block_current();
+    err = self->wait_result;
+    sched_irq_restore(f);
+    return err;
+}
+
+int64_t futex_wake(aspace_t *as, uint64_t uaddr, uint64_t n)
+{
+    uint64_t key;
+    int err = futex_key(as, uaddr, &key);
+    if (err)
+        return -(int64_t)err;
+    futex_bucket_t *b = futex_bucket(key);
+    int64_t woken = 0;
+    uint64_t f = sched_irq_save();
+    for (futex_waiter_t *w = b->head, *next; w && (uint64_t)woken < n; w = next) {
+        next = w->next;
+        if (w->key != key)
+            continue;
+        waiter_unlink(w);
+        w->thread->wait_result = 0;
+        sched_wake(w->thread);
+        woken++;
+    }
+    sched_irq_restore(f);
+    return woken;
+}
+
+uint64_t futex_waiters(void)
+{
+    return __atomic_load_n(&futex_waiting, __ATOMIC_RELAXED);
+}

@@ -1,0 +1,130 @@
+/*
+ * sched_preempt_ktest.c - the run queue's order and shape, preemption of kernel threads that
+ * never yield, weights, sleeping bounds, and the timer list.
+ */
+#include "kernel/arch/cpu.h"
+#include "kernel/ktest.h"
+#include "kernel/lib/string.h"
+#include "kernel/time/clock.h"
+#include "sched/process.h"
+#include "sched/sched.h"
+
+#define T_RUNQ_N 200
+
+KTEST(sched_runq_pops_threads_in_vruntime_order)
+{
+    static thread_t ts[T_RUNQ_N];
+    sched_cpu_t cpu;
+    memset(&cpu, 0, sizeof cpu);
+    cpu.index = 0;
+    uint64_t x = 0x243F6A8885A308D3ULL;
+    uint64_t weight = 0;
+    for (int i = 0; i < T_RUNQ_N; i++) {
+        memset(&ts[i], 0, sizeof ts[i]);
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        ts[i].vruntime = x % 1000; /* many ties: the tid breaks them */
+        ts[i].tid = (uint64_t)i + 1;
+        ts[i].state = THREAD_READY;
+        ts[i].weight = sched_nice_to_weight(i % 40 - 20);
+        weight += ts[i].weight;
+        runq_insert(&cpu, &ts[i]);
+    }
+    KTEST_EXPECT(cpu.rq_count == T_RUNQ_N && cpu.rq_weight == weight);
+    KTEST_EXPECT(cpu.rq_root->rq_rank <= 8); /* right spine <= log2(n + 1) */
+    uint64_t last_v = 0, last_tid = 0;
+    for (int i = 0; i < T_RUNQ_N; i++) {
+        thread_t *t = runq_pop_min(&cpu);
+        KTEST_EXPECT(t && !t->on_rq);
+        KTEST_EXPECT(t->vruntime > last_v || (t->vruntime == last_v && t->tid > last_tid));
+        last_v = t->vruntime;
+        last_tid = t->tid;
+    }
+    KTEST_EXPECT(runq_pop_min(&cpu) == NULL && cpu.rq_count == 0 && cpu.rq_weight == 0);
+}
+
+KTEST(sched_nice_weights_step_by_a_quarter)
+{
+    KTEST_EXPECT(sched_nice_to_weight(0) == SCHED_NICE_0_WEIGHT);
+    for (int n = SCHED_NICE_MIN; n < SCHED_NICE_MAX; n++) {
+        uint64_t hi = sched_nice_to_weight(n), lo = sched_nice_to_weight(n + 1);
+        KTEST_EXPECT(hi * 100 >= lo * 120 && hi * 100 <= lo * 130);
+    }
+}
+
+typedef struct {
+    volatile uint64_t count;
+    volatile bool stop;
+    volatile bool done;
+} t_spinner_t;
+
+/* Never yields, never blocks: only preemption takes the CPU from it. */
+static void t_spin(void *arg)
+{
+    t_spinner_t *s = arg;
+    while (!s->stop)
+        s->count++;
+    s->done = true;
+    sched_exit_current();
+}
+
+static bool t_spinners_run(t_spinner_t *s, int n, const int *nice, uint64_t ms)
+{
+    for (int i = 0; i < n; i++) {
+        thread_t *t = thread_create_kernel(process_kernel(), "spin", t_spin, &s[i]);
+        if (!t)
+            return false;
+        sched_set_nice(t, nice[i]);
+        sched_start(t);
+    }
+    sched_sleep_ns(ms * 1000000ULL);
+    for (int i = 0; i < n; i++)
+        s[i].stop = true;
+    for (int i = 0; i < n; i++)
+        while (!s[i].done)
+            sched_sleep_ns(1000000);
+    return true;
+}
+
+KTEST(sched_kernel_threads_that_never_yield_share_the_cpu)
+{
+    t_spinner_t s[2] = { 0 };
+    const int nice[2] = { 0, 0 };
+    uint64_t sw = sched_cpu_this()->switches;
+    KTEST_EXPECT(t_spinners_run(s, 2, nice, 300));
+    KTEST_EXPECT(s[0].count > 0 && s[1].count > 0);
+    uint64_t lo = s[0].count < s[1].count ? s[0].count : s[1].count;
+    uint64_t hi = s[0].count < s[1].count ? s[1].count : s[0].count;
+    KTEST_EXPECT(lo * 100 >= hi * 60); /* equal weights: within 40..60 % each, roughly */
+    KTEST_EXPECT(sched_cpu_this()->switches > sw + 10);
+}
+
+KTEST(sched_higher_priority_kernel_thread_gets_more_cpu)
+{
+    t_spinner_t s[2] = { 0 };
+    const int nice[2] = { 0, -5 }; /* weight 1024 vs 3121: about 25 % / 75 % */
+    KTEST_EXPECT(t_spinners_run(s, 2, nice, 400));
+    KTEST_EXPECT(s[1].count > s[0].count * 2);
+    KTEST_EXPECT(s[1].count < s[0].count * 5);
+}
+
+KTEST(sched_sleep_ends_no_earlier_than_asked_and_soon_after)
+{
+    for (int i = 0; i < 3; i++) {
+        uint64_t ask = 15000000ULL + (uint64_t)i * 7000000ULL;
+        uint64_t t0 = clock_now_ns();
+        KTEST_EXPECT(sched_sleep_ns(ask) == 0);
+        uint64_t took = clock_now_ns() - t0;
+        KTEST_EXPECT(took >= ask);
+        KTEST_EXPECT(took < ask + 40000000ULL); /* a couple of 10 ms ticks, TCG slack */
+    }
+    KTEST_EXPECT(sched_cpu_this()->timers == NULL);
+}
+
+KTEST(sched_idle_cpu_halts_instead_of_spinning)
+{
+    /* While kmain sleeps only the idle thread can run: it must not burn its time in a loop
+     * of switches (one switch in and one out per wake-up at most, plus ticks). */
+    uint64_t sw = sched_cpu_this()->switches;
+    sched_sleep_ns(50000000ULL);
+    KTEST_EXPECT(sched_cpu_this()->switches - sw <= 4);
+}

@@ -1,0 +1,142 @@
+/*
+ * thread.c - the threads of user processes (see thread.h): membership, THREAD_CREATE and
+ * leaving. Lists change with interrupts disabled (the scheduler's discipline).
+ */
+#include "sched/thread.h"
+#include <spindle/errno.h>
+#include "kernel/arch/cpu.h"
+#include "kernel/panic.h"
+#include "kernel/uaccess.h"
+#include "mm/aspace.h"
+#include "sched/process.h"
+
+
+void thread_attach(process_t *p, thread_t *t)
+{
+    uint64_t f = sched_irq_save();
+    t->proc_next = p->threads;
+    p->threads = t;
+    p->thread_count++;
+    sched_irq_restore(f);
+}
+
+/* Drops the stack region the kernel made for t (if any). A failed unmap only leaves the
+ * region to aspace_destroy. */
+static void ustack_release(process_t *p, thread_t *t)
+{
+    if (t->ustack_len && p->aspace)
+        aspace_munmap(p->aspace, t->ustack_base, t->ustack_len);
+    t->ustack_base = t->ustack_len = 0;
+}
+
+void thread_detach(process_t *p, thread_t *t)
+{
+    uint64_t f = sched_irq_save();
+    for (thread_t **pp = &p->threads; *pp; pp = &(*pp)->proc_next) {
+        if (*pp == t) {
+            *pp = t->proc_next;
+            t->proc_next = NULL;
+            ASSERT(p->thread_count > 0);
+            p->thread_count--;
+            break;
+        }
+    }
+    bool last = p->thread_count == 0;
+    sched_irq_restore(f);
+    if (!last) /* the last thread's process frees the whole space right after */
+        ustack_release(p, t);
+}
+
+thread_t *thread_find(process_t *p, uint64_t tid)
+{
+    for (thread_t *t = p->threads; t; t = t->proc_next)
+        if (t->tid == tid)
+            return t;
+    return NULL;
+}
+
+/* An anonymous RW region with a guard page at its bottom; 0 or an error code. */
+static int ustack_create(process_t *p, uint64_t *base, uint64_t *len)
+{
+    aspace_map_req_t req = { .length = THREAD_USTACK_SIZE + THREAD_USTACK_GUARD,
+                             .prot = VMA_READ | VMA_WRITE, .kind = VMA_ANON };
+    int err = aspace_mmap(p->aspace, &req, base);
+    if (err)
+        return err;
+    *len = req.length;
+    err = aspace_mprotect(p->aspace, *base, THREAD_USTACK_GUARD, 0);
+    if (err)
+        aspace_munmap(p->aspace, *base, *len);
+    return err;
+}
+
+uint64_t thread_spawn_user(uint64_t entry, uint64_t arg, uint64_t stack, int *err)
+{
+    process_t *p = process_current();
+    thread_t *self = sched_current();
+    if (entry >= USER_ADDR_END || (stack && (stack < 16 || stack > USER_ADDR_END))) {
+        *err = EINVAL;
+        return 0;
+    }
+    /* A thread started where nothing executable is mapped would only fault and take the
+     * whole process with it: refuse it here instead. */
+    aspace_fault_t why;
+    if (!aspace_user_phys(p->aspace, entry, ASPACE_ACCESS_EXEC, &why)) {
+        *err = EINVAL;
+        return 0;
+    }
+    uint64_t ubase = 0, ulen = 0;
+    if (!stack) {
+        *err = ustack_create(p, &ubase, &ulen);
+        if (*err)
+            return 0;
+        stack = ubase + ulen;
+    }
+    /* As after a call: RSP + 8 is 16-byte aligned; the return address is 0, so returning
+     * from entry faults (threads end with thread_exit). */
+    uint64_t sp = (stack & ~15ULL) - 8;
+    uint64_t zero = 0;
+    *err = copy_to_user((void *)sp, &zero, sizeof zero);
+    thread_t *t = NULL;
+    if (!*err) {
+        t = thread_create_user(p, p->name, entry, sp);
+        *err = t ? 0 : ENOMEM;
+    }
+    if (*err) {
+        if (ulen)
+            aspace_munmap(p->aspace, ubase, ulen);
+        return 0;
+    }
+    t->ustack_base = ubase;
+    t->ustack_len = ulen;
+    thread_user_frame(t)->rdi = arg;
+    /* Like clone() without CLONE_SETTLS: the creator's TLS until the thread sets its own,
+     * so a raw thread's errno still lands somewhere valid. */
+    t->fs_base = rdmsr(MSR_FS_BASE);
+    t->gs_base = rdmsr(MSR_GS_BASE);
+    t->nice = self->nice;
+    t->weight = self->weight;
+    sched_start(t);
+    return t->tid;
+}
+
+void thread_interrupt_all(process_t *p)
+{
+    uint64_t f = sched_irq_save();
+    for (thread_t *t = p->threads; t; t = t->proc_next)
+        sched_interrupt(t);
+    sched_irq_restore(f);
+}
+
+bool thread_leave_process(void)
+{
+    ASSERT(!cpu_irqs_enabled());
+    thread_t *self = sched_current();
+    process_t *p = self->process;
+    thread_detach(p, self);
+    if (p->thread_count == 0)
+        return false;
+    if (p->kill_pending)
+        thread_interrupt_all(p);
+    return true;
+}

@@ -1,0 +1,41 @@
+/*
+ * thread.h - the threads of a user process: membership, THREAD_CREATE's user stacks, and
+ * how a thread leaves (the last one out ends the process, see process.c).
+ *
+ * A stack the kernel provides (THREAD_CREATE with stack 0) is an anonymous region placed
+ * like an mmap (filled on demand): THREAD_USTACK_SIZE bytes with a no-access guard page
+ * below. It is unmapped when its thread exits (the thread is on its kernel stack by then),
+ * so stacks never outlive their threads.
+ *
+ * All functions run with interrupts disabled or take care of it themselves.
+ */
+#ifndef SCHED_THREAD_H
+#define SCHED_THREAD_H
+
+#include <stdint.h>
+#include "sched/sched.h"
+
+#define THREAD_USTACK_SIZE  (64 * 1024ULL)
+#define THREAD_USTACK_GUARD 4096ULL
+
+struct process;
+
+/* Links t into p's thread list / takes it out (thread_create_user, destroy). */
+void thread_attach(struct process *p, thread_t *t);
+void thread_detach(struct process *p, thread_t *t);
+
+/* THREAD_CREATE: a thread of the calling process entering entry(arg) on stack (0: a stack
+ * from the kernel's slots). Returns the tid, or 0 with *err (EINVAL, ENOMEM, EFAULT). */
+uint64_t thread_spawn_user(uint64_t entry, uint64_t arg, uint64_t stack, int *err);
+
+/* The calling thread leaves its process. Returns true when other threads remain (then the
+ * caller must sched_exit_current()); false when it was the last (the caller ends the
+ * process). When the process is being killed, the others are interrupted. */
+bool thread_leave_process(void);
+/* Wakes every blocked thread of p with EINTR (kill, exit). */
+void thread_interrupt_all(struct process *p);
+
+/* Looks up a live thread of p by tid (NULL if none). Interrupts off. */
+thread_t *thread_find(struct process *p, uint64_t tid);
+
+#endif

@@ -1,0 +1,395 @@
+/*
+ * sys_file.c - the descriptor and path system calls: open, openat, open2, close, read,
+ * write, seek, ioctl, chdir, stat, getdents, dup, dup2, remove, link. Each copies its user
+ * arguments in first (paths through sys_path_copy), works on kernel copies, and moves data
+ * through a kernel bounce buffer so no lock is ever held across a user copy. A fault after
+ * some bytes moved returns the count so far.
+ */
+#include "kernel/lib/string.h"
+#include "kernel/uaccess.h"
+#include "mm/heap.h"
+#include "syscall/sys_file.h"
+#include "syscall/syscall.h"
+
+#define IO_CHUNK      16384
+#define IOCTL_ARG_MAX 4096
+
+static fdtable_t *my_fds(void)
+{
+    return process_current()->fdt;
+}
+
+/* Installs f (the caller's reference) as a new fd; the syscall result. */
+static uint64_t fd_install(file_t *f, bool clospawn)
+{
+    int fd;
+    int err = fdtable_install(my_fds(), f, clospawn, &fd);
+    if (err) {
+        file_put(f);
+        return syscall_fail(err);
+    }
+    return (uint64_t)fd;
+}
+
+/* The directory a relative path starts from: the cwd, or dirfd's directory (+1 ref). */
+static int start_dir(uint64_t dirfd, vnode_t **out)
+{
+    if (dirfd == AT_FDCWD) {
+        *out = process_current()->cwd;
+        vnode_get(*out);
+        return 0;
+    }
+    file_t *f = fdtable_get(my_fds(), (int64_t)dirfd);
+    if (!f)
+        return EBADF;
+    int err = f->vnode && f->vnode->type == VNODE_DIR ? 0 : ENOTDIR;
+    if (!err) {
+        *out = f->vnode;
+        vnode_get(*out);
+    }
+    file_put(f);
+    return err;
+}
+
+static uint64_t do_openat(uint64_t dirfd, const void *upath, uint64_t flags)
+{
+    char *path;
+    vnode_t *dir = NULL;
+    file_t *f = NULL;
+    if (flags >> 32)
+        return syscall_fail(EINVAL);
+    int err = sys_path_copy(upath, &path);
+    if (err)
+        return syscall_fail(err);
+    err = path[0] == '/' ? start_dir(AT_FDCWD, &dir) : start_dir(dirfd, &dir);
+    if (!err)
+        err = vfs_open(dir, path, (uint32_t)flags, &f);
+    if (dir)
+        vnode_put(dir);
+    kfree(path);
+    if (err)
+        return syscall_fail(err);
+    return fd_install(f, flags & O_CLOSPAWN);
+}
+
+SYSCALL_DEFINE(SYS_OPEN, uint64_t, const void *path, uint64_t flags)
+{
+    return do_openat(AT_FDCWD, path, flags);
+}
+
+SYSCALL_DEFINE(SYS_OPENAT, uint64_t, uint64_t dirfd, const void *path, uint64_t flags)
+{
+    return do_openat(dirfd, path, flags);
+}
+
+SYSCALL_DEFINE(SYS_OPEN2, uint64_t, const void *upath, void *ufds)
+{
+    char *path;
+    vnode_t *v = NULL;
+    int err = sys_path_copy(upath, &path);
+    if (err)
+        return syscall_fail(err);
+    fs_mutex_lock(&vfs_lock);
+    err = vfs_walk_locked(process_current()->cwd, path, &v);
+    fs_mutex_unlock(&vfs_lock);
+    kfree(path);
+    if (err)
+        return syscall_fail(err);
+    file_t *a = NULL, *b = NULL;
+    err = v->ops && v->ops->open2 ? v->ops->open2(v, &a, &b) : EINVAL;
+    vnode_put(v);
+    if (err)
+        return syscall_fail(err);
+    fd_pair_t pair;
+    int fa, fb;
+    err = fdtable_install(my_fds(), a, false, &fa);
+    if (err) {
+        file_put(a);
+        file_put(b);
+        return syscall_fail(err);
+    }
+    err = fdtable_install(my_fds(), b, false, &fb);
+    if (err) {
+        fdtable_close(my_fds(), fa);
+        file_put(b);
+        return syscall_fail(err);
+    }
+    pair.fd[0] = fa;
+    pair.fd[1] = fb;
+    if (copy_to_user(ufds, &pair, sizeof pair)) {
+        fdtable_close(my_fds(), fa);
+        fdtable_close(my_fds(), fb);
+        return syscall_fail(EFAULT);
+    }
+    return 0;
+}
+
+SYSCALL_DEFINE(SYS_CLOSE, uint64_t, uint64_t fd)
+{
+    int err = fdtable_close(my_fds(), (int64_t)fd);
+    return err ? syscall_fail(err) : 0;
+}
+
+static bool file_is_regular(const file_t *f)
+{
+    return f->vnode && f->vnode->type == VNODE_FILE;
+}
+
+SYSCALL_DEFINE(SYS_READ, uint64_t, uint64_t fd, void *buf, uint64_t count)
+{
+    file_t *f = fdtable_get(my_fds(), (int64_t)fd);
+    if (!f)
+        return syscall_fail(EBADF);
+    int err = uaccess_range_ok((uint64_t)buf, count) ? 0 : EFAULT;
+    size_t cap = count < IO_CHUNK ? (size_t)count : IO_CHUNK;
+    uint8_t *k = err ? NULL : kmalloc(cap ? cap : 1);
+    if (!err && !k)
+        err = ENOMEM;
+    uint64_t done = 0;
+    while (!err && (done < count || count == 0)) {
+        size_t want = count - done < cap ? (size_t)(count - done) : cap;
+        int64_t n = file_read(f, k, want);
+        if (n < 0) {
+            err = (int)-n;
+            break;
+        }
+        if (n && copy_to_user((uint8_t *)buf + done, k, (size_t)n)) {
+            err = EFAULT;
+            break;
+        }
+        done += (uint64_t)n;
+        /* Streams return what one read gave; files keep going to count or the end. */
+        if ((size_t)n < want || !file_is_regular(f) || count == 0)
+            break;
+    }
+    kfree(k);
+    file_put(f);
+    if (err && !done)
+        return syscall_fail(err);
+    return done;
+}
+
+SYSCALL_DEFINE(SYS_WRITE, uint64_t, uint64_t fd, const void *buf, uint64_t count)
+{
+    file_t *f = fdtable_get(my_fds(), (int64_t)fd);
+    if (!f)
+        return syscall_fail(EBADF);
+    int err = uaccess_range_ok((uint64_t)buf, count) ? 0 : EFAULT;
+    size_t cap = count < IO_CHUNK ? (size_t)count : IO_CHUNK;
+    uint8_t *k = err ? NULL : kmalloc(cap ? cap : 1);
+    if (!err && !k)
+        err = ENOMEM;
+    uint64_t done = 0;
+    while (!err && done < count) {
+        size_t want = count - done < cap ? (size_t)(count - done) : cap;
+        if (copy_from_user(k, (const uint8_t *)buf + done, want)) {
+            err = EFAULT;
+            break;
+        }
+        int64_t n = file_write(f, k, want);
+        if (n < 0) {
+            err = (int)-n;
+            break;
+        }
+        done += (uint64_t)n;
+        if ((size_t)n < want)
+            break;
+    }
+    if (!err && count == 0) { /* a zero write still checks the fd */
+        int64_t n = file_write(f, k, 0);
+        err = n < 0 ? (int)-n : 0;
+    }
+    kfree(k);
+    file_put(f);
+    if (err && !done)
+        return syscall_fail(err);
+    return done;
+}
+
+SYSCALL_DEFINE(SYS_SEEK, uint64_t, uint64_t fd, uint64_t offset, uint64_t origin)
+{
+    file_t *f = fdtable_get(my_fds(), (int64_t)fd);
+    if (!f)
+        return syscall_fail(EBADF);
+    int64_t r = file_seek(f, (int64_t)offset, origin);
+    file_put(f);
+    return r < 0 ? syscall_fail((int)-r) : (uint64_t)r;
+}
+
+/* Requests every descriptor answers, on kernel copies of the argument. */
+static int ioctl_generic(file_t *f, int64_t fd, uint64_t request, void *arg, size_t size)
+{
+    uint32_t on;
+    switch (request) {
+    case IOCTL_STAT:
+        if (size != sizeof(stat_t))
+            return EINVAL;
+        if (f->vnode) {
+            vfs_stat_vnode(f->vnode, arg);
+        } else {
+            memset(arg, 0, sizeof(stat_t));
+            ((stat_t *)arg)->type = STAT_PIPE;
+        }
+        return 0;
+    case IOCTL_CLOSPAWN:
+    case IOCTL_NONBLOCK:
+        if (size != sizeof on)
+            return EINVAL;
+        memcpy(&on, arg, sizeof on);
+        if (on > 1)
+            return EINVAL;
+        if (request == IOCTL_CLOSPAWN)
+            return fdtable_set_clospawn(my_fds(), fd, on);
+        __atomic_fetch_and(&f->flags, ~(uint32_t)O_NONBLOCK, __ATOMIC_RELAXED);
+        if (on)
+            __atomic_fetch_or(&f->flags, (uint32_t)O_NONBLOCK, __ATOMIC_RELAXED);
+        return 0;
+    default:
+        return f->ops && f->ops->ioctl ? f->ops->ioctl(f, request, arg, size) : ENOTTY;
+    }
+}
+
+SYSCALL_DEFINE(SYS_IOCTL, uint64_t, uint64_t fd, uint64_t request, void *arg, uint64_t size)
+{
+    if (size > IOCTL_ARG_MAX || (size && !arg))
+        return syscall_fail(EINVAL);
+    file_t *f = fdtable_get(my_fds(), (int64_t)fd);
+    if (!f)
+        return syscall_fail(EBADF);
+    uint8_t *k = kzalloc(size ? (size_t)size : 1);
+    int err = k ? 0 : ENOMEM;
+    if (!err && size && copy_from_user(k, arg, (size_t)size))
+        err = EFAULT;
+    if (!err)
+        err = ioctl_generic(f, (int64_t)fd, request, k, (size_t)size);
+    if (!err && size && copy_to_user(arg, k, (size_t)size))
+        err = EFAULT;
+    kfree(k);
+    file_put(f);
+    return err ? syscall_fail(err) : 0;
+}
+
+SYSCALL_DEFINE(SYS_CHDIR, uint64_t, const void *upath)
+{
+    char *path;
+    vnode_t *dir;
+    int err = sys_path_copy(upath, &path);
+    if (err)
+        return syscall_fail(err);
+    process_t *p = process_current();
+    err = vfs_lookup_dir(p->cwd, path, &dir);
+    kfree(path);
+    if (err)
+        return syscall_fail(err);
+    uint64_t fl = sched_irq_save();
+    vnode_t *old = p->cwd;
+    p->cwd = dir;
+    sched_irq_restore(fl);
+    vnode_put(old);
+    return 0;
+}
+
+SYSCALL_DEFINE(SYS_STAT, uint64_t, const void *upath, void *ust)
+{
+    char *path;
+    stat_t st;
+    int err = sys_path_copy(upath, &path);
+    if (err)
+        return syscall_fail(err);
+    err = vfs_stat(process_current()->cwd, path, &st);
+    kfree(path);
+    if (!err && copy_to_user(ust, &st, sizeof st))
+        err = EFAULT;
+    return err ? syscall_fail(err) : 0;
+}
+
+/* Packs one entry as a dirent_t at buf; its length, or 0 when it does not fit in room. */
+static size_t dirent_pack(uint8_t *buf, size_t room, const vfs_dirent_t *e)
+{
+    size_t namelen = strlen(e->name);
+    size_t reclen = (sizeof(dirent_t) + namelen + 1 + 7) & ~(size_t)7;
+    if (reclen > room)
+        return 0;
+    dirent_t *d = (dirent_t *)buf;
+    memset(d, 0, reclen);
+    d->ino = e->ino;
+    d->reclen = (uint16_t)reclen;
+    d->namelen = (uint16_t)namelen;
+    d->type = (uint8_t)e->type;
+    memcpy(d->name, e->name, namelen + 1);
+    return reclen;
+}
+
+SYSCALL_DEFINE(SYS_GETDENTS, uint64_t, uint64_t fd, void *buf, uint64_t count)
+{
+    file_t *f = fdtable_get(my_fds(), (int64_t)fd);
+    if (!f)
+        return syscall_fail(EBADF);
+    size_t cap = count < IO_CHUNK ? (size_t)count : IO_CHUNK;
+    uint8_t *k = kmalloc(cap ? cap : 1);
+    vfs_dirent_t *e = kmalloc(sizeof *e);
+    int err = k && e ? 0 : ENOMEM;
+    size_t used = 0;
+    while (!err) {
+        uint64_t before = f->offset;
+        int r = file_readdir(f, e);
+        if (r == ENOENT)
+            break;
+        if (r) {
+            err = r;
+            break;
+        }
+        size_t n = dirent_pack(k + used, cap - used, e);
+        if (!n) {
+            f->offset = before; /* give it back: the next call returns it */
+            if (!used)
+                err = EINVAL;
+            break;
+        }
+        used += n;
+    }
+    if (!err && used && copy_to_user(buf, k, used))
+        err = EFAULT;
+    kfree(k);
+    kfree(e);
+    file_put(f);
+    return err ? syscall_fail(err) : used;
+}
+
+SYSCALL_DEFINE(SYS_DUP, uint64_t, uint64_t fd)
+{
+    int newfd;
+    int err = fdtable_dup(my_fds(), (int64_t)fd, &newfd);
+    return err ? syscall_fail(err) : (uint64_t)newfd;
+}
+
+SYSCALL_DEFINE(SYS_DUP2, uint64_t, uint64_t oldfd, uint64_t newfd)
+{
+    int err = fdtable_dup2(my_fds(), (int64_t)oldfd, (int64_t)newfd);
+    return err ? syscall_fail(err) : newfd;
+}
+
+SYSCALL_DEFINE(SYS_REMOVE, uint64_t, const void *upath)
+{
+    char *path;
+    int err = sys_path_copy(upath, &path);
+    if (err)
+        return syscall_fail(err);
+    err = vfs_remove(process_current()->cwd, path);
+    kfree(path);
+    return err ? syscall_fail(err) : 0;
+}
+
+SYSCALL_DEFINE(SYS_LINK, uint64_t, const void *uold, const void *unew)
+{
+    char *oldp, *newp = NULL;
+    int err = sys_path_copy(uold, &oldp);
+    if (err)
+        return syscall_fail(err);
+    err = sys_path_copy(unew, &newp);
+    if (!err)
+        err = vfs_link(process_current()->cwd, oldp, newp);
+    kfree(oldp);
+    kfree(newp);
+    return err ? syscall_fail(err) : 0;
+}

@@ -1,0 +1,29 @@
+/*
+ * sys_file.h - helpers shared by the file system calls (sys_file.c, sys_fs_extra.c) and
+ * spawn (sys_process.c): user paths, the caller's descriptors, the child's files.
+ */
+#ifndef SYSCALL_SYS_FILE_H
+#define SYSCALL_SYS_FILE_H
+
+#include "kernel/fs/fdtable.h"
+#include "kernel/fs/vfs.h"
+#include "sched/process.h"
+
+/* A kernel copy of a user path (kmalloc'ed, VFS_PATH_MAX with NUL): 0, EFAULT, ENAMETOOLONG,
+ * ENOMEM. Free with kfree. */
+int sys_path_copy(const void *user_path, char **out);
+
+/* What spawn gives a child: its descriptor table and working directory. */
+typedef struct {
+    fdtable_t *fdt;
+    vnode_t *cwd;    /* NULL: the parent's */
+} spawn_files_t;
+
+/* Builds the child's table from the parent's fds 0-2 (unless empty) and the user's
+ * spawn_fd_t list (NULL or ended by SPAWN_FD_END: EINVAL without one within 64 entries),
+ * and resolves cwd (NULL: inherit). EFAULT, EBADF, EINVAL, ENOENT, ENOTDIR, ENOMEM. */
+int spawn_files_prepare(process_t *parent, const void *user_fds, const void *user_cwd,
+                        bool empty, spawn_files_t *out);
+void spawn_files_discard(spawn_files_t *files);
+
+#endif

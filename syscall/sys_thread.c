@@ -1,0 +1,38 @@
+/*
+ * sys_thread.c - thread calls: thread_create, thread_exit, setpriority. (gettid and yield
+ * are in sys_info.c.)
+ */
+#include "kernel/arch/cpu.h"
+#include "sched/process.h"
+#include "sched/sched.h"
+#include "sched/thread.h"
+#include "syscall/syscall.h"
+
+SYSCALL_DEFINE(SYS_THREAD_CREATE, uint64_t, uint64_t entry, uint64_t arg, uint64_t stack)
+{
+    int err;
+    uint64_t tid = thread_spawn_user(entry, arg, stack, &err);
+    return tid ? tid : syscall_fail(err);
+}
+
+/* The last thread out ends the process with status 0, like returning from main. */
+SYSCALL_DEFINE(SYS_THREAD_EXIT, uint64_t)
+{
+    cpu_cli();
+    if (thread_leave_process())
+        sched_exit_current();
+    cpu_sti();
+    process_exit_current(0);
+}
+
+SYSCALL_DEFINE(SYS_SETPRIORITY, uint64_t, uint64_t tid, uint64_t nice)
+{
+    int64_t n = (int64_t)nice;
+    if (n < SCHED_NICE_MIN || n > SCHED_NICE_MAX)
+        return syscall_fail(EINVAL);
+    uint64_t f = sched_irq_save();
+    thread_t *t = tid ? thread_find(process_current(), tid) : sched_current();
+    int err = t ? sched_set_nice(t, (int)n) : ESRCH;
+    sched_irq_restore(f);
+    return err ? syscall_fail(err) : 0;
+}
