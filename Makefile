@@ -2,6 +2,8 @@
 #
 #   make            build/spindle.img (GPT disk, FAT32 ESP with loader, kernel, root archive, cmdline)
 #   make run        boot it in QEMU on OVMF, console on this terminal (Ctrl-A X quits)
+#   make debug      the same, paused, with gdb attached to the kernel (see README)
+#   make screenshot save the screen of `make run` (or of a fresh boot) as BUILD/screenshot.png
 #   make test       host unit tests + in-QEMU tests; last line "N passed, N failed"
 #   make deps       install (or name) the Debian packages the build and the tests need
 #   make clean
@@ -28,7 +30,7 @@ KERNEL   := $(BUILD)/kernel.elf
 LOADER   := $(BUILD)/BOOTX64.EFI
 ROOT_TAR := $(BUILD)/root.tar
 
-.PHONY: all run test deps clean host-test kernel loader image fuzz-host FORCE
+.PHONY: all run test deps clean host-test kernel loader image fuzz-host soak FORCE
 all: image
 
 # ---------------------------------------------------------------- kernel
@@ -52,11 +54,23 @@ KERNEL_CFLAGS := -std=c17 -O2 -g -Wall -Wextra -Werror \
 KERNEL_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=0x1000 -z noexecstack \
     -T kernel/kernel.ld
 
-$(BUILD)/k/%.o: %.c
+# Objects depend on a file holding their compiler flags, rewritten only when the flags change,
+# so editing a flag rebuilds exactly what it affects (incremental builds stay correct).
+FLAG_FILES := $(BUILD)/kernel.flags $(BUILD)/loader.flags $(BUILD)/apps.flags
+$(FLAG_FILES): $(BUILD)/%.flags: FORCE
+	@mkdir -p $(dir $@)
+	@printf '%s\n' '$(FLAGS_$*)' > $@.new
+	@cmp -s $@.new $@ || mv $@.new $@
+	@rm -f $@.new
+FLAGS_kernel = $(KERNEL_CFLAGS)
+FLAGS_loader = $(EFI_CFLAGS)
+FLAGS_apps   = $(APP_CFLAGS)
+
+$(BUILD)/k/%.o: %.c $(BUILD)/kernel.flags
 	@mkdir -p $(dir $@)
 	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
-$(BUILD)/k/%.o: %.S
+$(BUILD)/k/%.o: %.S $(BUILD)/kernel.flags
 	@mkdir -p $(dir $@)
 	$(CC) $(KERNEL_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
 
@@ -103,12 +117,12 @@ EFI_CFLAGS := -std=c17 -O2 -Wall -Wextra -Werror \
     -fno-asynchronous-unwind-tables -fcf-protection=none \
     -I$(EFI_INC) -I$(EFI_INC)/x86_64 -I. -Iinclude -DSPINDLE_LOADER -MMD -MP
 
-$(BUILD)/efi/%.o: %.c
+$(BUILD)/efi/%.o: %.c $(BUILD)/loader.flags
 	@mkdir -p $(dir $@)
 	$(CC) $(EFI_CFLAGS) -c $< -o $@
 
 $(BUILD)/loader.so: $(LOADER_OBJS)
-	$(LD) -shared -Bsymbolic -nostdlib -znocombreloc -T $(EFI_LIB)/elf_x86_64_efi.lds \
+	$(LD) -shared -Bsymbolic -nostdlib -znocombreloc --no-undefined -T $(EFI_LIB)/elf_x86_64_efi.lds \
 	    $(EFI_LIB)/crt0-efi-x86_64.o $(LOADER_OBJS) -L$(EFI_LIB) -lgnuefi -lefi -o $@
 
 $(LOADER): $(BUILD)/loader.so
@@ -172,10 +186,10 @@ APPS_fixed := $(filter-out %-pie,$(APPS))
 # The library files also see the repo root, for kernel/lib/*.h; programs do not.
 define APP_VARIANT
 $(BUILD)/apps/$(1)/apps/lib/%.o $(BUILD)/apps/$(1)/kernel/lib/%.o: APP_EXTRA := -I.
-$(BUILD)/apps/$(1)/%.o: %.c | $(SYSCALL_STAMP)
+$(BUILD)/apps/$(1)/%.o: %.c $(BUILD)/apps.flags | $(SYSCALL_STAMP)
 	@mkdir -p $$(dir $$@)
 	$(CC) $(APP_CFLAGS) $(APP_CFLAGS_$(1)) $$(APP_EXTRA) -c $$< -o $$@
-$(BUILD)/apps/$(1)/%.o: %.S | $(SYSCALL_STAMP)
+$(BUILD)/apps/$(1)/%.o: %.S $(BUILD)/apps.flags | $(SYSCALL_STAMP)
 	@mkdir -p $$(dir $$@)
 	$(CC) $(APP_CFLAGS) $(APP_CFLAGS_$(1)) -c $$< -o $$@
 $(BUILD)/apps/$(1)/gen/syscall_stubs.o: $(GEN)/syscall_stubs.S
@@ -252,6 +266,7 @@ bench: deps bench-build
 SH_APP  := $(BUILD)/apps/sh
 SH_OBJS := $(patsubst %.c,$(BUILD)/apps/fixed/%.o,$(wildcard apps/sh/*.c))
 APPS    += $(SH_APP)
+apps: $(SH_APP)
 $(SH_APP): $(SH_OBJS) $(BUILD)/apps/fixed/apps/lib/crt0.o $(BUILD)/apps/libspindle-fixed.a \
         apps/lib/app.ld
 	$(LD) $(APP_LDFLAGS_fixed) $(APP_LDFLAGS) -o $@ $(BUILD)/apps/fixed/apps/lib/crt0.o \
@@ -264,6 +279,9 @@ $(ROOT_TAR): $(APPS) FORCE
 	@rm -rf $(BUILD)/root && mkdir -p $(BUILD)/root
 	@cp -R apps/files/. $(BUILD)/root/
 	@mkdir -p $(BUILD)/root/bin && cp $(APPS) $(BUILD)/root/bin/
+	@# debug info stays in BUILD/apps (for gdb); the root file system gets programs a
+	@# fifth the size, which exec reads in one piece
+	@strip --strip-debug $(BUILD)/root/bin/*
 	@if [ -n "$(OVERLAY)" ]; then cp -R "$(OVERLAY)"/. $(BUILD)/root/; fi
 	@cd $(BUILD)/root && tar --format=ustar --owner=0 --group=0 --sort=name \
 	    --mtime=@0 -cf ../root.tar.new . && cd - >/dev/null
@@ -343,13 +361,48 @@ deps:
 	@sh tools/deps.sh
 
 run: deps image
-	sh tools/qemu.sh --image $(IMG) --smp $(SMP) --mem $(MEM) --interactive
+	sh tools/qemu.sh --image $(IMG) --smp $(SMP) --mem $(MEM) --interactive \
+	    -- -qmp unix:$(QMP_SOCK),server=on,wait=off
+
+# ---------------------------------------------------------------- (shell) debug, screenshot
+#   make debug [GDB_PORT=1234]  QEMU paused at its first instruction with a gdb stub; gdb
+#                     attached to $(KERNEL) (symbols, sources), hardware breakpoint on
+#                     kernel_main: type `c`. Serial console in $(BUILD)/debug-serial.log.
+#   make screenshot [SHOT_WAIT=20]  $(BUILD)/screenshot.png of the running `make run` (through
+#                     its QMP socket $(QMP_SOCK)); without one, boots the image headless
+#                     and takes it after SHOT_WAIT seconds.
+GDB_PORT  ?= 1234
+SHOT_WAIT ?= 20
+QMP_SOCK  := $(BUILD)/qmp.sock
+SHOT      := $(BUILD)/screenshot.png
+.PHONY: debug screenshot
+debug: deps image
+	sh tools/debug.sh --image $(IMG) --kernel $(KERNEL) --port $(GDB_PORT) --smp $(SMP) \
+	    --mem $(MEM) --log $(BUILD)/debug-serial.log
+
+screenshot:
+	@sh tools/screenshot.sh --socket $(QMP_SOCK) --out $(SHOT) 2>/dev/null || \
+	    { $(MAKE) --no-print-directory BUILD=$(BUILD) image && \
+	      sh tools/screenshot.sh --image $(IMG) --out $(SHOT) --wait $(SHOT_WAIT) \
+	          --smp $(SMP) --mem $(MEM); }
 
 host-test:
 	@$(MAKE) --no-print-directory -f test/host/host.mk BUILD=$(BUILD)
 
 test: deps image
 	@bash test/run.sh --build $(BUILD) --smp $(SMP) --mem $(MEM)
+
+# The long fuzzer run: 10 million random calls with the leak check (-L). SEED=n to repeat one.
+SEED ?= 1
+soak: deps image
+	@mkdir -p $(BUILD)/soak
+	@cp --sparse=always $(IMG) $(BUILD)/soak/soak.img
+	@printf '%s\n' 'qemu_exit -- /bin/fuzz -L -s $(SEED) -n 10000000 -p 4 -t 4' > $(BUILD)/soak/cmdline.txt
+	@mcopy -o -i $(BUILD)/soak/soak.img@@1M $(BUILD)/soak/cmdline.txt ::/spindle/cmdline.txt
+	@sh tools/qemu.sh --image $(BUILD)/soak/soak.img --smp $(SMP) --mem $(MEM) \
+	    --log $(BUILD)/soak/serial.log --timeout 3000; status=$$?; \
+	grep -a '^ok \|^FAIL \|^fuzz:' $(BUILD)/soak/serial.log; \
+	if [ $$status = 33 ]; then echo "soak: passed"; else echo "soak: failed (QEMU $$status)"; exit 1; fi
 
 # Host fuzzing of the parsers that face untrusted files (ELF, USTAR) with libFuzzer.
 FUZZ_SECONDS ?= 60

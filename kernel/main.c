@@ -11,6 +11,7 @@
 #include "kernel/arch/apic.h"
 #include "kernel/arch/arch.h"
 #include "kernel/arch/cpu.h"
+#include "kernel/arch/smp.h"
 #include "kernel/cmdline.h"
 #include "kernel/console/console.h"
 #include "kernel/console/ps2kbd.h"
@@ -18,6 +19,7 @@
 #include "kernel/ktest.h"
 #include "kernel/panic.h"
 #include "kernel/power.h"
+#include "kernel/sysinfo.h"
 #include "kernel/time/clock.h"
 #include "mm/aspace.h"
 #include "mm/heap.h"
@@ -70,6 +72,7 @@ void kernel_main(boot_info_t *bi)
     kprintf("Spindle kernel, firmware \"%s\" rev 0x%x\n", bi->firmware_vendor,
             bi->firmware_revision);
     boot_cmdline_load(bi);
+    sysinfo_record(bi);
 
     arch_init_early();
     arch_init_cpu();
@@ -87,6 +90,7 @@ void kernel_main(boot_info_t *bi)
     pic_disable();
     apic_init();
     clock_init();
+    smp_init();
     apic_timer_start(100);
     syscall_init();
     process_init(bi);

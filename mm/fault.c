@@ -160,7 +160,10 @@ aspace_fault_t aspace_fault(aspace_t *as, uint64_t va, unsigned access)
     if (!why) {
         uint64_t *pte = aspace_pte(as, page, false);
         if (pte && pte_holds_page(*pte)) {
-            cpu_invlpg(page); /* already there (a stale TLB entry, or another thread won) */
+            /* Already there: a stale TLB entry, or another thread won. The entry is
+             * rewritten from the region so a mismatch can never fault forever. */
+            *pte = (*pte & (PTE_ADDR | PTE_SW_NOFREE)) | aspace_pte_bits(v->prot);
+            cpu_invlpg(page);
         } else if (v->kind == VMA_FILE) {
             file = v->file;
             pgoff = v->pgoff + (page - v->start) / PAGE_SIZE;

@@ -10,6 +10,7 @@
 #include "kernel/arch/cpu.h"
 #include "kernel/cmdline.h"
 #include "kernel/fs/fdtable.h"
+#include "syscall/sys_file.h"
 #include "kernel/fs/vfs.h"
 #include "mm/hhdm.h"
 #include "kernel/kprintf.h"
@@ -274,6 +275,7 @@ void process_exit_current(uint64_t status)
     if (thread_leave_process())
         sched_exit_current();
     trace_process_exited(p, status);
+    share_drop_owner(p->pid);
     fdtable_destroy(p->fdt); /* the last thread is out: nobody uses them any more */
     p->fdt = NULL;
     vnode_put(p->cwd);

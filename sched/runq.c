@@ -82,62 +82,71 @@ typedef struct {
 
 /* Walks left children in a loop and recurses only to the right, whose depth the leftist
  * rank bounds by log2(n + 1): deep left paths cannot overflow the kernel stack. */
-static void verify_node(sched_cpu_t *cpu, const thread_t *t, const thread_t *parent,
-                        verify_sum_t *sum)
+static const char *check_node(const sched_cpu_t *cpu, const thread_t *t, const thread_t *parent,
+                              verify_sum_t *sum)
 {
     for (; t; parent = t, t = t->rq_left) {
         if (sum->count > 1000000)
-            panic("sched_verify: cpu %u run queue is not a tree", cpu->index);
+            return "run queue is not a tree";
         if (!t->on_rq || t->state != THREAD_READY || t->cpu != cpu->index)
-            panic("sched_verify: queued thread %lu: on_rq %d state %d cpu %u",
-                  (unsigned long)t->tid, t->on_rq, t->state, t->cpu);
+            return "queued thread is not READY and on this CPU";
         if (t == cpu->idle || t == cpu->current)
-            panic("sched_verify: thread %lu is queued while idle/current", (unsigned long)t->tid);
+            return "idle or current thread is queued";
         if (parent && runq_before(t, parent))
-            panic("sched_verify: heap order broken at thread %lu", (unsigned long)t->tid);
+            return "heap order broken";
         if (rank_of(t->rq_left) < rank_of(t->rq_right) || t->rq_rank != rank_of(t->rq_right) + 1)
-            panic("sched_verify: leftist rank broken at thread %lu", (unsigned long)t->tid);
+            return "leftist rank broken";
         if (t->vruntime + RUNQ_MAX_LAG < cpu->min_vruntime)
-            panic("sched_verify: thread %lu lags min_vruntime by more than the bound",
-                  (unsigned long)t->tid);
+            return "queued thread lags min_vruntime by more than the wake-up credit";
         if (t->weight != sched_nice_to_weight(t->nice) || t->preempt_count != 0)
-            panic("sched_verify: thread %lu weight/preempt count", (unsigned long)t->tid);
+            return "queued thread's weight or preempt count is wrong";
         sum->count++;
         sum->weight += t->weight;
-        verify_node(cpu, t->rq_right, t, sum);
+        const char *why = check_node(cpu, t->rq_right, t, sum);
+        if (why)
+            return why;
     }
+    return NULL;
 }
 
-static void verify_timers(const sched_cpu_t *cpu)
+static const char *check_timers(const sched_cpu_t *cpu)
 {
     const thread_t *prev = NULL;
     unsigned n = 0;
     for (const thread_t *t = cpu->timers; t; prev = t, t = t->timer_next) {
         if (!t->timer_armed || t->timer_prev != prev || !t->timer_fn || ++n > 1000000)
-            panic("sched_verify: timer list broken at thread %lu", (unsigned long)t->tid);
+            return "timer list links broken";
         if (prev && prev->timer_deadline > t->timer_deadline)
-            panic("sched_verify: timer list out of order at thread %lu", (unsigned long)t->tid);
+            return "timer list out of order";
         if (t->state != THREAD_BLOCKED)
-            panic("sched_verify: timer armed for thread %lu that is not blocked",
-                  (unsigned long)t->tid);
+            return "timer armed for a thread that is not blocked";
     }
+    return NULL;
+}
+
+const char *sched_check(const sched_cpu_t *cpu)
+{
+    const thread_t *cur = cpu->current;
+    if (!cur || cur->state != THREAD_RUNNING || cur->on_rq)
+        return "current thread is not a running, unqueued thread";
+    if (cpu->idle->on_rq)
+        return "idle thread is queued";
+    if (cur == cpu->idle && cpu->rq_root)
+        return "idle runs while threads are ready";
+    verify_sum_t sum = { 0, 0 };
+    const char *why = check_node(cpu, cpu->rq_root, NULL, &sum);
+    if (why)
+        return why;
+    if (sum.count != cpu->rq_count || sum.weight != cpu->rq_weight)
+        return "queue count or total weight does not match the queue";
+    return check_timers(cpu);
 }
 
 void sched_verify(sched_cpu_t *cpu)
 {
     if (cpu_irqs_enabled())
         panic("sched_verify: called with interrupts on");
-    const thread_t *cur = cpu->current;
-    if (!cur || cur->state != THREAD_RUNNING || cur->on_rq)
-        panic("sched_verify: current thread is not a running, unqueued thread");
-    if (cpu->idle->on_rq)
-        panic("sched_verify: idle thread is queued");
-    if (cur == cpu->idle && cpu->rq_root)
-        panic("sched_verify: idle runs while %u threads are ready", cpu->rq_count);
-    verify_sum_t sum = { 0, 0 };
-    verify_node(cpu, cpu->rq_root, NULL, &sum);
-    if (sum.count != cpu->rq_count || sum.weight != cpu->rq_weight)
-        panic("sched_verify: queue count %u/%u weight %lu/%lu", sum.count, cpu->rq_count,
-              (unsigned long)sum.weight, (unsigned long)cpu->rq_weight);
-    verify_timers(cpu);
+    const char *why = sched_check(cpu);
+    if (why)
+        panic("sched_verify: cpu %u: %s", cpu->index, why);
 }

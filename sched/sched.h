@@ -99,6 +99,7 @@ typedef struct {
     uint64_t rq_weight;       /* sum of queued weights */
     uint64_t min_vruntime;    /* never decreases; where new and woken threads are placed */
     bool need_resched;
+    bool tickless;            /* idle stopped the periodic tick (one-shot to the next timer) */
     uint64_t switches;
     /* Armed timers, earliest first (sched/timer.c). */
     thread_t *timers;
@@ -106,6 +107,8 @@ typedef struct {
 
 /* Makes the caller (kernel_main) the boot thread of process kproc and starts an idle thread. */
 void sched_init(struct process *kproc);
+/* True when idle CPUs stop the periodic tick (command-line flag `tickless`). */
+bool sched_tickless(void);
 /* Per CPU: records the CPU number for sched_cpu_this() (IA32_TSC_AUX), enables XSAVE. */
 void sched_init_cpu(unsigned index);
 
@@ -169,6 +172,8 @@ thread_t *runq_pop_min(sched_cpu_t *cpu);
 thread_t *runq_peek_min(const sched_cpu_t *cpu);
 /* Checks every scheduler invariant of cpu; panics with the first broken one. */
 void sched_verify(sched_cpu_t *cpu);
+/* The same checks: NULL when they hold, else what is broken (tests). */
+const char *sched_check(const sched_cpu_t *cpu);
 /* True when sched_verify runs on every decision (command-line flag `sched_verify`, or
  * `ktest`). */
 extern bool sched_verify_enabled;

@@ -2,6 +2,7 @@
  * sched_preempt_ktest.c - the run queue's order and shape, preemption of kernel threads that
  * never yield, weights, sleeping bounds, and the timer list.
  */
+#include "kernel/arch/apic.h"
 #include "kernel/arch/cpu.h"
 #include "kernel/ktest.h"
 #include "kernel/lib/string.h"
@@ -40,6 +41,71 @@ KTEST(sched_runq_pops_threads_in_vruntime_order)
         last_tid = t->tid;
     }
     KTEST_EXPECT(runq_pop_min(&cpu) == NULL && cpu.rq_count == 0 && cpu.rq_weight == 0);
+}
+
+/* sched_check must notice each kind of damage (else the debug checks prove nothing). */
+KTEST(sched_check_reports_broken_invariants)
+{
+    static thread_t ts[4], cur, idle;
+    sched_cpu_t cpu;
+    memset(&cpu, 0, sizeof cpu);
+    memset(&cur, 0, sizeof cur);
+    memset(&idle, 0, sizeof idle);
+    cur.state = THREAD_RUNNING;
+    cur.weight = idle.weight = SCHED_NICE_0_WEIGHT;
+    cpu.current = &cur;
+    cpu.idle = &idle;
+    for (int i = 0; i < 4; i++) {
+        memset(&ts[i], 0, sizeof ts[i]);
+        ts[i].tid = (uint64_t)i + 100;
+        ts[i].vruntime = (uint64_t)i * 1000;
+        ts[i].state = THREAD_READY;
+        ts[i].weight = SCHED_NICE_0_WEIGHT;
+        runq_insert(&cpu, &ts[i]);
+    }
+    KTEST_EXPECT(sched_check(&cpu) == NULL);
+    cpu.rq_root->vruntime += 5000; /* root above its children */
+    KTEST_EXPECT(sched_check(&cpu) != NULL);
+    cpu.rq_root->vruntime -= 5000;
+    cpu.rq_weight++;
+    KTEST_EXPECT(sched_check(&cpu) != NULL);
+    cpu.rq_weight--;
+    ts[2].state = THREAD_BLOCKED;
+    KTEST_EXPECT(sched_check(&cpu) != NULL);
+    ts[2].state = THREAD_READY;
+    cpu.rq_root->rq_rank++; /* rank no longer the right spine's length */
+    KTEST_EXPECT(sched_check(&cpu) != NULL);
+    cpu.rq_root->rq_rank--;
+    KTEST_EXPECT(sched_check(&cpu) == NULL);
+    cpu.current = &idle;
+    idle.state = THREAD_RUNNING;
+    KTEST_EXPECT(sched_check(&cpu) != NULL); /* idle while threads are ready */
+}
+
+typedef struct {
+    thread_t *self;
+    thread_t *seen;
+    volatile bool done;
+} t_whoami_t;
+
+static void t_whoami(void *arg)
+{
+    t_whoami_t *w = arg;
+    w->seen = sched_current();
+    w->done = true;
+    sched_exit_current();
+}
+
+KTEST(sched_current_is_found_from_the_kernel_stack)
+{
+    t_whoami_t w = { 0 };
+    w.self = thread_create_kernel(process_kernel(), "whoami", t_whoami, &w);
+    KTEST_EXPECT(w.self);
+    sched_start(w.self);
+    while (!w.done)
+        sched_yield();
+    KTEST_EXPECT(w.seen == w.self);
+    KTEST_EXPECT(sched_current() == sched_cpu_this()->current); /* kmain: the boot stack */
 }
 
 KTEST(sched_nice_weights_step_by_a_quarter)
@@ -127,4 +193,18 @@ KTEST(sched_idle_cpu_halts_instead_of_spinning)
     uint64_t sw = sched_cpu_this()->switches;
     sched_sleep_ns(50000000ULL);
     KTEST_EXPECT(sched_cpu_this()->switches - sw <= 4);
+}
+
+KTEST(sched_idle_is_tickless_and_wakes_on_time)
+{
+    /* Only kmain and idle exist here: while kmain sleeps, idle replaces the 100 Hz tick by
+     * one interrupt at the deadline, so a 100 ms sleep sees about one tick, not ten. */
+    uint64_t ticks = apic_timer_ticks();
+    uint64_t t0 = clock_now_ns();
+    KTEST_EXPECT(sched_sleep_ns(100000000ULL) == 0);
+    uint64_t took = clock_now_ns() - t0;
+    KTEST_EXPECT(took >= 100000000ULL);
+    KTEST_EXPECT(took < 100000000ULL + 40000000ULL); /* on time, plus host-load slack */
+    if (sched_tickless())
+        KTEST_EXPECT(apic_timer_ticks() - ticks <= 4);
 }

@@ -10,7 +10,6 @@
 #include "mm/aspace.h"
 #include "sched/process.h"
 
-
 void thread_attach(process_t *p, thread_t *t)
 {
     uint64_t f = sched_irq_save();

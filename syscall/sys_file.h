@@ -12,6 +12,8 @@
 /* A kernel copy of a user path (kmalloc'ed, VFS_PATH_MAX with NUL): 0, EFAULT, ENAMETOOLONG,
  * ENOMEM. Free with kfree. */
 int sys_path_copy(const void *user_path, char **out);
+/* Ends every share() offer made by process pid (its exit path calls this). */
+void share_drop_owner(uint64_t pid);
 
 /* What spawn gives a child: its descriptor table and working directory. */
 typedef struct {

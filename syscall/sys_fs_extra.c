@@ -74,6 +74,7 @@ typedef struct {
     char key[SHARE_KEY_LEN + 1];
     file_t *file;      /* NULL: free slot */
     uint64_t deadline;
+    uint64_t owner;    /* pid of the sharer: its offers end when it exits */
 } share_offer_t;
 
 static share_offer_t offers[SHARE_MAX];
@@ -95,6 +96,23 @@ static void share_drop(file_t **drop, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         file_put(drop[i]);
+}
+
+/* An offer never outlives its sharer, or a process could pin files (and all the slots) for
+ * ever with CLOCK_NEVER offers. Called by the exit path. */
+void share_drop_owner(uint64_t pid)
+{
+    file_t *drop[SHARE_MAX];
+    size_t ndrop = 0;
+    fs_mutex_lock(&share_lock);
+    for (int i = 0; i < SHARE_MAX; i++) {
+        if (offers[i].file && offers[i].owner == pid) {
+            drop[ndrop++] = offers[i].file;
+            offers[i].file = NULL;
+        }
+    }
+    fs_mutex_unlock(&share_lock);
+    share_drop(drop, ndrop);
 }
 
 SYSCALL_DEFINE(SYS_SHARE, uint64_t, void *ukey, uint64_t key_size, uint64_t fd,
@@ -122,6 +140,7 @@ SYSCALL_DEFINE(SYS_SHARE, uint64_t, void *ukey, uint64_t key_size, uint64_t fd,
             memcpy(offers[i].key, key, sizeof key);
             offers[i].file = f; /* the reference from fdtable_get moves here */
             offers[i].deadline = deadline_after(timeout);
+            offers[i].owner = process_current()->pid;
             err = 0;
         }
     }

@@ -25,11 +25,16 @@ SYSCALL_DEFINE(SYS_THREAD_EXIT, uint64_t)
     process_exit_current(0);
 }
 
+/* Programs may only lower their threads' priority (nice 0..19): a negative nice would let
+ * any program starve every other one, init included (Linux needs CAP_SYS_NICE for it).
+ * Kernel threads may use the whole range. */
 SYSCALL_DEFINE(SYS_SETPRIORITY, uint64_t, uint64_t tid, uint64_t nice)
 {
     int64_t n = (int64_t)nice;
     if (n < SCHED_NICE_MIN || n > SCHED_NICE_MAX)
         return syscall_fail(EINVAL);
+    if (n < 0)
+        return syscall_fail(EPERM);
     uint64_t f = sched_irq_save();
     thread_t *t = tid ? thread_find(process_current(), tid) : sched_current();
     int err = t ? sched_set_nice(t, (int)n) : ESRCH;

@@ -37,6 +37,7 @@ show_tail() {
 }
 
 . test/lib/screen.sh
+. test/lib/keyboard.sh
 
 # ------------------------------------------------------------------ host unit tests
 host_log=$out/host.log
@@ -135,14 +136,42 @@ else
     show_tail "$screen"
 fi
 
-# 4. user space: init runs t_all, which runs every t_* test program (system calls, spawn,
-#    wait, kill, hostile pointers, faulting children); each prints ok/FAIL lines.
+# 4. user space: init runs /bin/suite, which finds every /bin/t_* test program of every
+#    issue and runs it (system calls, hostile pointers, faulting children, threads, futexes,
+#    files, pipes, memory, the shell...); each prints ok/FAIL lines, the suite its verdict.
 #    sched_verify: the scheduler checks its invariants on every decision (sched/runq.c).
-img=$(make_image user "qemu_exit sched_verify -- /bin/t_all")
-boot user "$img" 180 60
+img=$(make_image user "qemu_exit sched_verify -- /bin/suite")
+boot user "$img" 400 150
 collect user "$boot_log"
-expect_exit user.t_all-exits-33 33
+expect_exit user.suite-exits-33 33
+expect_log user.suite-verdict "no 'N passed, 0 failed' line from suite" '^[0-9][0-9]* passed, 0 failed'
 expect_log user.fault-line "no one-line report for a faulting child" 'pid [0-9]* (t_crash): page fault at 0x0 (read, user), rip 0x'
+
+# 4b. the shell on the framebuffer + PS/2 keyboard, no serial port: typed lines, editing,
+#     history, read back from screendumps.
+img=$(make_image kbd "")
+screen=$out/kbd.screen.txt
+if keyboard_session kbd "$img" "$screen" 'spindle:/\$' \
+        'type:echo Hi | wc -c' 'wait:^3$' \
+        'text:echo abc' 'keys:left left backspace shift-x ret' 'wait:^Xbc$' \
+        'keys:up ret' 'type:false || echo st=$?' 'wait:^st=1$'; then
+    pass kbd.shell-types-edits-and-recalls-history
+else
+    fail kbd.shell-types-edits-and-recalls-history "status $?, see $out/kbd.qemu.txt"; show_tail "$screen"
+fi
+
+# 4c. no PS/2 controller: the probe gives up at once and the system still runs.
+img=$(make_image nops2 'qemu_exit -- /bin/sh -c "echo shell-ok"')
+boot nops2 "$img" 120 60 --machine q35,i8042=off
+expect_exit nops2.exits-33 33
+expect_log nops2.probe-reports-absence "no line saying the PS/2 controller is absent" 'ps2kbd: no controller'
+expect_log nops2.shell-runs "the shell did not run" '^shell-ok'
+
+# 4d. two CPUs: every CPU the MADT lists comes up (and parks), the self-tests still pass.
+img=$out/ktest.img
+boot ktest-smp2 "$img" 180 60 --smp 2
+expect_exit smp.2cpu-ktest-exits-33 33
+expect_log smp.2cpu-all-online "the boot log does not say 2 of 2 CPUs online" 'smp: 2 of 2 CPUs online'
 
 # 5. a large machine: page allocator and direct map at 4 GiB (boot time must not grow).
 img=$out/ktest.img

@@ -1,7 +1,7 @@
 /*
  * sysinfo - a summary of the machine: CPUs, memory, firmware and framebuffer mode.
  * The kernel's own figures come from /proc/system ("key: value" lines: cpus, firmware,
- * ...) when it exists; the CPU model is read with CPUID, memory with meminfo() and the
+ * acpi_oem) when it exists; the CPU model is read with CPUID, memory with meminfo() and the
  * framebuffer mode from /dev/fb0 (IOCTL_FB_INFO). A source that is missing is named as
  * unknown rather than guessed.
  */

@@ -198,6 +198,8 @@ static void test_scripts(void)
     ok = write_file("/tmp/t_sh.nolf", "echo last") == 0;
     T_CHECK(P, "script-last-line-without-newline", ok && gives("sh /tmp/t_sh.nolf", "last\n", 0));
     T_CHECK(P, "dash-c-several-lines", gives("echo a\necho b", "a\nb\n", 0));
+    T_CHECK(P, "commands-from-a-pipe", gives("echo 'echo from-stdin; false' | sh; echo $?",
+                                             "from-stdin\n1\n", 0));
 }
 
 static void test_programs(void)
@@ -224,6 +226,8 @@ static void test_programs(void)
     T_CHECK(P, "uptime", says("uptime", "up ", 0));
     T_CHECK(P, "free", says("free", "memory", 0));
     T_CHECK(P, "sysinfo", says("sysinfo", "memory:", 0));
+    T_CHECK(P, "sysinfo-firmware-and-cpus", says("sysinfo", "firmware: ", 0) &&
+                                            says("sysinfo", "cpus: ", 0));
     T_CHECK(P, "true-false", gives("true && false", "", 1));
     sh("rm -r -f /tmp/t_sh.a /tmp/t_sh.e /tmp/t_sh.p /tmp/t_sh.r /tmp/t_sh.c1 /tmp/t_sh.c3 "
        "/tmp/t_sh.script /tmp/t_sh.nolf /tmp/t_sh.d");

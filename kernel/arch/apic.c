@@ -34,6 +34,11 @@
 #define LAPIC_EOI           0x0B0
 #define LAPIC_SVR           0x0F0
 #define LAPIC_ESR           0x280
+#define LAPIC_ICR_LOW       0x300
+#define LAPIC_ICR_HIGH      0x310
+#define X2APIC_MSR_ICR      0x830u      /* one 64-bit register: destination in bits 63:32 */
+#define ICR_SEND_PENDING    (1u << 12)  /* xAPIC only */
+#define ICR_SPIN_LIMIT      1000000
 #define LAPIC_LVT_CMCI      0x2F0
 #define LAPIC_LVT_TIMER     0x320
 #define LAPIC_LVT_THERMAL   0x330
@@ -57,6 +62,7 @@ static bool lapic_x2;
 static bool lapic_ready;
 static uint64_t lapic_timer_hz;       /* after the divider */
 static uint64_t lapic_ticks;          /* boot CPU only until per-CPU data exists */
+static uint32_t lapic_period_count;   /* initial count of the periodic tick, 0: not running */
 
 static uint32_t lapic_read(uint32_t reg)
 {
@@ -191,6 +197,26 @@ void apic_init_ap(void)
     lapic_setup_local();
 }
 
+bool apic_send_ipi(uint32_t dest, uint32_t icr_low)
+{
+    if (!lapic_ready)
+        return false;
+    if (lapic_x2) {
+        wrmsr(X2APIC_MSR_ICR, ((uint64_t)dest << 32) | icr_low);
+        return true;
+    }
+    if (dest > 0xFE) /* 0xFF is the xAPIC broadcast id */
+        return false;
+    lapic_write(LAPIC_ICR_HIGH, dest << 24);
+    lapic_write(LAPIC_ICR_LOW, icr_low); /* this write sends */
+    for (int i = 0; i < ICR_SPIN_LIMIT; i++) {
+        if (!(lapic_read(LAPIC_ICR_LOW) & ICR_SEND_PENDING))
+            return true;
+        cpu_pause();
+    }
+    return false;
+}
+
 /* ---------------------------------------------------------------- timer */
 
 static void apic_timer_handler(interrupt_frame_t *frame)
@@ -240,8 +266,32 @@ void apic_timer_start(uint32_t hz)
     lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
     lapic_write(LAPIC_LVT_TIMER, LVT_TIMER_PERIODIC | APIC_TIMER_VECTOR);
     lapic_write(LAPIC_TIMER_INIT, (uint32_t)count);
+    lapic_period_count = (uint32_t)count;
     kprintf("apic: timer %u Hz (LAPIC timer %llu kHz after /16, count %llu)\n", hz,
             (unsigned long long)(lapic_timer_hz / 1000), (unsigned long long)count);
+}
+
+bool apic_timer_oneshot_ns(uint64_t ns)
+{
+    if (!lapic_period_count)
+        return false;
+    const uint64_t max_ns = 10ULL * 1000000000ULL; /* keeps ns * hz far from overflow */
+    uint64_t count = 0;
+    if (ns) {
+        count = (ns < max_ns ? ns : max_ns) * lapic_timer_hz / 1000000000ULL;
+        count = count ? (count > 0xFFFFFFFFu ? 0xFFFFFFFFu : count) : 1;
+    }
+    lapic_write(LAPIC_LVT_TIMER, APIC_TIMER_VECTOR); /* one-shot */
+    lapic_write(LAPIC_TIMER_INIT, (uint32_t)count);  /* 0 stops it */
+    return true;
+}
+
+void apic_timer_resume_periodic(void)
+{
+    if (!lapic_period_count)
+        return;
+    lapic_write(LAPIC_LVT_TIMER, LVT_TIMER_PERIODIC | APIC_TIMER_VECTOR);
+    lapic_write(LAPIC_TIMER_INIT, lapic_period_count);
 }
 
 uint64_t apic_timer_ticks(void)

@@ -21,12 +21,17 @@ bool apic_x2apic_mode(void);
 /* Periodic LAPIC timer at hz on APIC_TIMER_VECTOR (calibrated with clock_delay_ns). */
 void apic_timer_start(uint32_t hz);
 uint64_t apic_timer_ticks(void);      /* ticks seen on this CPU */
+/* Tickless idle (sched): one timer interrupt ns from now instead of the periodic tick (0: no
+ * timer interrupt at all), until apic_timer_resume_periodic(). Interrupts off. False when
+ * the timer is not running (nothing changed). */
+bool apic_timer_oneshot_ns(uint64_t ns);
+void apic_timer_resume_periodic(void);
 /* Routes ISA irq to vector on the boot CPU through the IOAPIC (honouring overrides). */
 void ioapic_route_irq(uint8_t irq, uint8_t vector);
 
 /* Added by the platform code: */
-/* Application processors: same APIC mode and local setup as the boot CPU (no IOAPIC work).
- * Not exercised yet: no AP is started. */
+/* Application processors: same APIC mode and local setup as the boot CPU (no IOAPIC work;
+ * timer left masked). Called by each AP in kernel/arch/smp.c. */
 void apic_init_ap(void);
 /* Masks every redirection entry of every MADT IOAPIC (apic_init calls it). */
 void ioapic_init(void);
@@ -38,6 +43,13 @@ void ioapic_mask_irq(uint8_t irq);
 volatile void *apic_mmio_map(uint64_t phys);
 #define APIC_MMIO_WINDOW      0xFFFFD00000000000ULL /* between kernel stacks and vmm scratch */
 #define APIC_MMIO_WINDOW_SIZE (1ULL << 44)
+/* Inter-processor interrupts (ICR low word: delivery mode, level assert, vector). */
+#define APIC_IPI_NMI     0x4400u         /* NMI, level assert */
+#define APIC_IPI_INIT    0x4500u         /* INIT, level assert */
+#define APIC_IPI_STARTUP 0x4600u         /* Start-up; OR in the vector (page number) */
+/* Sends one IPI to dest (an APIC id); false when there is no APIC, dest can't be addressed
+ * in this mode, or an xAPIC never finished delivery (bounded spin, safe on the panic path). */
+bool apic_send_ipi(uint32_t dest, uint32_t icr_low);
 /* Scheduler hook, called on every LAPIC timer tick after EOI. Optional (weak reference):
  * the scheduler defines it when it wants preemption. */
 void sched_timer_tick(void);

@@ -36,6 +36,10 @@ extern cpu_features_t cpu_features;
 void arch_init_early(void);
 /* GDT, TSS, IDT on the boot CPU; logs the features it enabled. */
 void arch_init_cpu(void);
+/* The same for an application processor (kernel/arch/smp.c), all in one step and silent: NX,
+ * SSE, its own GDT/TSS (ist_tops: IST_STACK_COUNT stack tops), the shared IDT, WP/SMEP/SMAP/
+ * UMIP/PGE as on the boot CPU. */
+void arch_init_cpu_ap(unsigned cpu, const uint64_t *ist_tops, uint64_t rsp0);
 /* Enables SMEP/SMAP/UMIP/WP once the kernel no longer touches user pages by accident. */
 void arch_enable_protection(void);
 

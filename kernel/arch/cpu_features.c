@@ -126,6 +126,15 @@ void arch_init_cpu(void)
     kprintf("arch: GDT, TSS (IST #DF/NMI/#MC) and IDT (256 vectors) loaded\n");
 }
 
+void arch_init_cpu_ap(unsigned cpu, const uint64_t *ist_tops, uint64_t rsp0)
+{
+    cpu_enable_nx();
+    cpu_enable_sse();
+    gdt_init_cpu(cpu, ist_tops, rsp0);
+    idt_load();
+    cpu_enable_protection_bits();
+}
+
 static void cpu_log_flag(bool on, const char *name)
 {
     if (on)

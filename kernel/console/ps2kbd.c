@@ -4,7 +4,8 @@
  * The controller has a data port (0x60) and a status/command port (0x64). Every wait on
  * it is bounded by the clock, so a machine without one (status reads 0xFF from a floating
  * bus, or commands never complete) costs a few milliseconds and a log line, never a hang.
- * Port 1 is set up with IRQ 1 and translation to scancode set 1 on, port 2 (mouse) off.
+ * Port 1 is set up with IRQ 1 and translation to scancode set 1 on, port 2 (mouse) off; a
+ * controller that keeps translation off gets a keyboard switched to set 1 instead.
  * The interrupt handler drains at most PS2_DRAIN bytes, skips bytes the controller marks
  * as coming from the mouse port, and feeds the translated bytes to the console.
  */
@@ -36,6 +37,7 @@
 #define CFG_PORT1_CLOCK 0x10 /* set = clock disabled */
 #define CFG_TRANSLATE   0x40
 #define KBD_ENABLE_SCAN 0xF4
+#define KBD_SCANCODE_SET 0xF0
 #define KBD_ACK         0xFA
 #define PS2_WAIT_NS     10000000ULL /* 10 ms per byte: real controllers answer in microseconds */
 #define PS2_FLUSH_MAX   32
@@ -104,7 +106,7 @@ static void ps2_irq(interrupt_frame_t *frame)
 }
 
 /* Controller setup; returns a reason on failure. */
-static const char *ps2_setup(void)
+static const char *ps2_setup(bool *translating)
 {
     if (inb(PS2_STATUS) == 0xFF)
         return "no controller (status port reads 0xFF)";
@@ -117,19 +119,37 @@ static const char *ps2_setup(void)
     cfg = (uint8_t)((cfg | CFG_PORT1_IRQ | CFG_TRANSLATE) & ~(CFG_PORT2_IRQ | CFG_PORT1_CLOCK));
     if (!ps2_command(CMD_WRITE_CFG) || !ps2_write_data(cfg))
         return "configuration not accepted";
+    uint8_t now = 0;
+    *translating = ps2_command(CMD_READ_CFG) && ps2_read_data(&now) && (now & CFG_TRANSLATE);
     if (!ps2_command(CMD_PORT1_ON))
         return "keyboard port does not turn on";
     return NULL;
 }
 
+/* Asks the keyboard itself for scancode set 1, for a controller that will not translate. */
+static void ps2_select_set1(void)
+{
+    uint8_t ack;
+    for (int i = 0; i < 2; i++) {
+        uint8_t byte = i == 0 ? KBD_SCANCODE_SET : 1;
+        if (!ps2_write_data(byte) || !ps2_read_data(&ack) || ack != KBD_ACK) {
+            kprintf("ps2kbd: keyboard refused scancode set 1: keys may come out wrong\n");
+            return;
+        }
+    }
+}
+
 bool ps2kbd_init(void)
 {
-    const char *why = ps2_setup();
+    bool translating = false;
+    const char *why = ps2_setup(&translating);
     if (why) {
         kprintf("ps2kbd: %s; no PS/2 keyboard\n", why);
         return false;
     }
     /* A keyboard may be absent from a live controller; the port stays harmless then. */
+    if (!translating)
+        ps2_select_set1();
     uint8_t ack = 0;
     bool answered = ps2_write_data(KBD_ENABLE_SCAN) && ps2_read_data(&ack) && ack == KBD_ACK;
     ps2_flush();

@@ -7,6 +7,7 @@
 #include "kernel/lib/format.h"
 #include "kernel/lib/string.h"
 #include "kernel/panic.h"
+#include "kernel/sysinfo.h"
 #include "mm/heap.h"
 #include "sched/process.h"
 
@@ -14,6 +15,10 @@
 
 enum { FIELD_STATUS, FIELD_NAME, FIELD_STATE, FIELD_PARENT, FIELD_THREADS, FIELD_MEMORY,
        FIELD_COUNT };
+/* (shell) /proc/system: the machine summary of kernel/sysinfo.c, for `sysinfo`. Its node
+ * uses this field number with pid 0; readdir lists it right after "self". */
+#define FIELD_SYSTEM  (FIELD_COUNT + 1)
+#define COOKIE_SYSTEM (1ULL << 63)
 static const char *const field_names[FIELD_COUNT] = {
     "status", "name", "state", "parent", "threads", "memory",
 };
@@ -76,6 +81,8 @@ static int root_lookup(vnode_t *dir, const char *name, size_t len, vnode_t **out
 {
     uint64_t pid;
     process_info_t info;
+    if (len == 6 && memcmp(name, "system", 6) == 0)
+        return procfs_node(VNODE_FILE, &procfs_file_ops, 0, FIELD_SYSTEM, dir, out);
     if (len == 4 && memcmp(name, "self", 4) == 0)
         pid = process_current()->pid;
     else if (!parse_pid(name, len, &pid))
@@ -92,6 +99,13 @@ static int root_readdir(vnode_t *dir, uint64_t *cookie, vfs_dirent_t *out)
         out->ino = 0;
         out->type = VNODE_DIR;
         strlcpy(out->name, "self", sizeof out->name);
+        *cookie = COOKIE_SYSTEM;
+        return 0;
+    }
+    if (*cookie == COOKIE_SYSTEM) {
+        out->ino = 0;
+        out->type = VNODE_FILE;
+        strlcpy(out->name, "system", sizeof out->name);
         *cookie = 1;
         return 0;
     }
@@ -168,12 +182,15 @@ static int procfs_file_open(vnode_t *v, file_t *f)
     process_info_t info;
     if ((f->flags & O_ACCMODE) != O_RDONLY)
         return EACCES;
-    if (!process_info(n->pid, &info))
+    if (n->field != FIELD_SYSTEM && !process_info(n->pid, &info))
         return ENOENT;
     procfs_text_t *t = kzalloc(sizeof *t);
     if (!t)
         return ENOMEM;
-    t->len = procfs_format(&info, n->field, t->text, sizeof t->text);
+    if (n->field == FIELD_SYSTEM)
+        t->len = sysinfo_format(t->text, sizeof t->text);
+    else
+        t->len = procfs_format(&info, n->field, t->text, sizeof t->text);
     f->priv = t;
     return 0;
 }

@@ -280,6 +280,24 @@ int vfs_mount(const char *path, vnode_t *root)
     return err;
 }
 
+/* Reads up to n bytes of v from its start through a temporary open file. A node whose file
+ * system prepares each open file (procfs renders its text then) goes through that step too,
+ * or its read would find nothing prepared. */
+static int vfs_read_into(vnode_t *v, uint8_t *buf, size_t n, size_t *size)
+{
+    file_t tmp = { .refs = 1, .flags = O_RDONLY, .vnode = v, .ops = v->fops };
+    int err = 0;
+    if (v->ops && v->ops->open && (err = v->ops->open(v, &tmp)) != 0)
+        return err;
+    int64_t got = tmp.ops && tmp.ops->read ? tmp.ops->read(&tmp, buf, n) : -EINVAL;
+    if (tmp.ops && tmp.ops->close)
+        tmp.ops->close(&tmp);
+    if (got < 0)
+        return (int)-got;
+    *size = (size_t)got;
+    return 0;
+}
+
 int vfs_read_whole(vnode_t *cwd, const char *path, size_t max, uint8_t **data, size_t *size)
 {
     vnode_t *v;
@@ -299,12 +317,9 @@ int vfs_read_whole(vnode_t *cwd, const char *path, size_t max, uint8_t **data, s
     else if (!(buf = kmalloc(n ? (size_t)n : 1)))
         err = ENOMEM;
     if (!err) {
-        file_t tmp = { .refs = 1, .flags = O_RDONLY, .vnode = v, .ops = v->fops };
-        int64_t got = v->fops->read(&tmp, buf, (size_t)n);
-        if (got < 0)
-            err = (int)-got;
-        else
-            *size = (size_t)got;
+        /* A node whose file system prepares each open file (procfs renders its text then)
+         * goes through that step too, or its read would find nothing prepared. */
+        err = vfs_read_into(v, buf, (size_t)n, size);
     }
     vnode_put(v);
     if (err) {

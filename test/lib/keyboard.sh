@@ -6,7 +6,7 @@
 #
 # Boots IMAGE headless with --no-serial, waits (bounded) until READY_PATTERN (grep) shows on
 # the screen, then performs each STEP in order: "type:TEXT" types TEXT then Enter,
-# "keys:K1 K2 ..." sends raw sendkey names (up, left, backspace, ctrl-c, ...), "wait:PAT"
+# "text:TEXT" types TEXT alone, "keys:K1 K2 ..." sends raw sendkey names (up, left, backspace, ctrl-c, ...), "wait:PAT"
 # waits until PAT shows on the screen. Finally the screen goes to OUTFILE (fb_text's text).
 # Returns 0 when every wait was met, 1 when one timed out (OUTFILE still holds the screen),
 # 2 when there was no screen at all. Uses the runner's $build and $out. Every wait is
@@ -92,6 +92,7 @@ keyboard_session() {
         for step in "${steps[@]}"; do
             case $step in
                 type:*) kbd_send $(kbd_key_names "${step#type:}") ret ;;
+                text:*) kbd_send $(kbd_key_names "${step#text:}") ;;
                 keys:*) kbd_send ${step#keys:} ;;
                 wait:*) kbd_wait_screen "${step#wait:}" || { rc=1; break; } ;;
             esac

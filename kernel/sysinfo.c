@@ -1,0 +1,38 @@
+/*
+ * sysinfo.c - the machine summary of /proc/system (see sysinfo.h). The firmware's vendor
+ * string is copied with a bound of its own (not trusting the terminator); the output is
+ * always cut to fit the caller's buffer.
+ */
+#include "kernel/sysinfo.h"
+#include "kernel/acpi/acpi.h"
+#include "kernel/lib/format.h"
+#include "kernel/lib/string.h"
+
+static char fw_vendor[64];
+static uint32_t fw_revision;
+
+void sysinfo_record(const boot_info_t *bi)
+{
+    size_t n = strnlen(bi->firmware_vendor, sizeof bi->firmware_vendor);
+    if (n >= sizeof fw_vendor)
+        n = sizeof fw_vendor - 1;
+    memcpy(fw_vendor, bi->firmware_vendor, n);
+    fw_vendor[n] = '\0';
+    fw_revision = bi->firmware_revision;
+}
+
+size_t sysinfo_format(char *buf, size_t cap)
+{
+    size_t enabled = 0;
+    for (size_t i = 0; i < acpi_info.cpu_count && i < ACPI_MAX_CPUS; i++)
+        enabled += acpi_info.cpus[i].enabled;
+    int n = snprintf(buf, cap,
+                     "cpus: %zu (enabled in the ACPI MADT)\n"
+                     "firmware: %s, revision 0x%x\n"
+                     "acpi_oem: %s\n",
+                     enabled, fw_vendor[0] ? fw_vendor : "unknown", fw_revision,
+                     acpi_info.present ? acpi_info.oem_id : "none");
+    if (n < 0)
+        return 0;
+    return (size_t)n < cap ? (size_t)n : cap - 1;
+}
