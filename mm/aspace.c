@@ -344,21 +344,32 @@ static void aspace_prune_tables(aspace_t *as, uint64_t va, free_batch_t *b)
     }
 }
 
+/* Steps through [*va, end) one page table at a time, skipping spans with no table: returns
+ * the table holding *va's entry and sets *chunk_end to where that table's span (or the range)
+ * ends; NULL once the range is done. */
+static uint64_t *aspace_next_pt(aspace_t *as, uint64_t *va, uint64_t end, uint64_t *chunk_end)
+{
+    while (*va < end) {
+        uint64_t skip;
+        uint64_t *pde = aspace_pde(as, *va, false, NULL, &skip);
+        if (!pde || !(*pde & PTE_P)) {
+            *va = pde ? (*va & ~(PT_SPAN - 1)) + PT_SPAN : skip;
+            continue;
+        }
+        *chunk_end = (*va & ~(PT_SPAN - 1)) + PT_SPAN;
+        if (*chunk_end > end)
+            *chunk_end = end;
+        return table_at(*pde);
+    }
+    return NULL;
+}
+
 void aspace_pages_clear(aspace_t *as, uint64_t start, uint64_t end)
 {
     free_batch_t b = { .n = 0, .from = start };
     uint64_t va = start;
-    while (va < end) {
-        uint64_t skip;
-        uint64_t *pde = aspace_pde(as, va, false, NULL, &skip);
-        if (!pde || !(*pde & PTE_P)) {
-            va = pde ? (va & ~(PT_SPAN - 1)) + PT_SPAN : skip;
-            continue;
-        }
-        uint64_t *pt = table_at(*pde);
-        uint64_t chunk_end = (va & ~(PT_SPAN - 1)) + PT_SPAN;
-        if (chunk_end > end)
-            chunk_end = end;
+    uint64_t *pt, chunk_end;
+    while ((pt = aspace_next_pt(as, &va, end, &chunk_end)) != NULL) {
         for (; va < chunk_end; va += PAGE_SIZE) {
             uint64_t *e = &pt[va_index(va, 0)];
             if (pte_holds_page(*e) && !(*e & PTE_SW_NOFREE)) {
@@ -382,17 +393,8 @@ void aspace_pages_protect(aspace_t *as, uint64_t start, uint64_t end, unsigned p
 {
     uint64_t bits = aspace_pte_bits(prot);
     uint64_t va = start;
-    while (va < end) {
-        uint64_t skip;
-        uint64_t *pde = aspace_pde(as, va, false, NULL, &skip);
-        if (!pde || !(*pde & PTE_P)) {
-            va = pde ? (va & ~(PT_SPAN - 1)) + PT_SPAN : skip;
-            continue;
-        }
-        uint64_t *pt = table_at(*pde);
-        uint64_t chunk_end = (va & ~(PT_SPAN - 1)) + PT_SPAN;
-        if (chunk_end > end)
-            chunk_end = end;
+    uint64_t *pt, chunk_end;
+    while ((pt = aspace_next_pt(as, &va, end, &chunk_end)) != NULL) {
         for (; va < chunk_end; va += PAGE_SIZE) {
             uint64_t *e = &pt[va_index(va, 0)];
             if (pte_holds_page(*e))

@@ -26,12 +26,6 @@
 #include "sched/process.h"
 #include "sched/sched.h"
 
-#define VECTOR_PAGE_FAULT 14
-#define PF_PRESENT (1u << 0)
-#define PF_WRITE   (1u << 1)
-#define PF_USER    (1u << 2)
-#define PF_RSVD    (1u << 3)
-#define PF_FETCH   (1u << 4)
 #define RFLAGS_IF_BIT (1ULL << 9)
 
 static uint64_t fb_phys, fb_size;

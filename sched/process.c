@@ -21,12 +21,6 @@
 #include "sched/thread.h"
 #include "kernel/trace/trace.h"
 
-#define VECTOR_NMI           2
-#define VECTOR_DOUBLE_FAULT  8
-#define VECTOR_PAGE_FAULT    14
-#define VECTOR_MACHINE_CHECK 18
-#define PF_WRITE (1u << 1)
-#define PF_FETCH (1u << 4)
 
 static process_t kernel_process = { .pid = 0, .name = "kernel", .state = PROCESS_ALIVE };
 static process_t *process_table;  /* every user process, linked through next_in_table */

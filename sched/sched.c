@@ -42,9 +42,6 @@
 /* A woken thread preempts the running one when it is this far ahead of it. */
 #define SCHED_WAKE_GRAN   1000000ULL
 
-#define VECTOR_NMI           2
-#define VECTOR_DOUBLE_FAULT  8
-#define VECTOR_MACHINE_CHECK 18
 
 static sched_cpu_t sched_cpus[SCHED_MAX_CPUS];
 static uint64_t next_tid = 1;

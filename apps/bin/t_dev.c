@@ -117,6 +117,17 @@ static void test_bind(void)
     T_CHECK(P, "bind-file-enotdir", fails(bind_dir(ffd, "/tmp/bsrc"), ENOTDIR));
     T_CHECK(P, "bind-missing-enoent", fails(bind_dir(dfd, "/tmp/none"), ENOENT));
     T_CHECK(P, "bind-bad-fd-ebadf", fails(bind_dir(60, "/tmp/bmp"), EBADF));
+    /* the namespace is shared by everyone: nobody may hide /bin behind a bind */
+    mkdir("/tmp/bempty", 0);
+    int efd = open("/tmp/bempty", O_RDONLY | O_DIRECTORY);
+    T_CHECK(P, "bind-outside-tmp-eperm", fails(bind_dir(efd, "/bin"), EPERM) &&
+                                             stat("/bin/sh", &st) == 0);
+    /* a procfs directory lives only while it is looked at: it cannot be bound */
+    int pfd = open("/proc/self", O_RDONLY | O_DIRECTORY);
+    mkdir("/tmp/bproc", 0);
+    T_CHECK(P, "bind-proc-dir-einval", pfd >= 0 && fails(bind_dir(pfd, "/tmp/bproc"), EINVAL));
+    close(pfd);
+    close(efd);
     close(ffd);
     close(dfd);
 }

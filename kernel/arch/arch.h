@@ -25,6 +25,20 @@ typedef struct {
 
 typedef void (*interrupt_handler_t)(interrupt_frame_t *frame);
 
+#define VECTOR_NMI                2
+#define VECTOR_DOUBLE_FAULT       8
+#define VECTOR_GENERAL_PROTECTION 13
+#define VECTOR_PAGE_FAULT         14
+#define VECTOR_MACHINE_CHECK      18
+
+/* Page-fault error code bits. */
+#define PF_PRESENT (1u << 0)
+#define PF_WRITE   (1u << 1)
+#define PF_USER    (1u << 2)
+#define PF_RSVD    (1u << 3)
+#define PF_FETCH   (1u << 4)
+#define PF_PK      (1u << 5)
+
 typedef struct {
     bool nx, smep, smap, umip, pge, pcid, x2apic, xsave, fsgsbase, rdrand, rdseed, invariant_tsc,
          gbpages, tsc_deadline;

@@ -18,16 +18,6 @@
 #include "kernel/uaccess.h"
 #include "mm/hhdm.h"
 
-#define VECTOR_NMI        2
-#define VECTOR_GENERAL_PROTECTION 13
-#define VECTOR_PAGE_FAULT 14
-
-#define PF_PRESENT  (1u << 0)
-#define PF_WRITE    (1u << 1)
-#define PF_USER     (1u << 2)
-#define PF_RSVD     (1u << 3)
-#define PF_FETCH    (1u << 4)
-#define PF_PK       (1u << 5)
 #define PF_SHADOW   (1u << 6)
 
 #define PTE_PRESENT   (1ULL << 0)

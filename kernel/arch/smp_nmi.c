@@ -16,7 +16,6 @@
 #include "kernel/panic.h"
 #include "kernel/time/clock.h"
 
-#define VECTOR_NMI        2
 #define NMI_WAIT_STEP_NS  10000ULL
 #define NMI_WAIT_STEPS    10000       /* 100 ms; bounded even before clock_init */
 #define NO_OWNER          (~0u)

@@ -38,7 +38,7 @@ static bool name_is(const char *name, size_t len, const char *what)
     return i == len && !what[i];
 }
 
-static vnode_t *follow_mounts(vnode_t *v)
+vnode_t *vfs_follow_mounts_locked(vnode_t *v)
 {
     while (v->mounted) {
         vnode_t *r = v->mounted;
@@ -60,7 +60,7 @@ static vnode_t *step_up(vnode_t *cur)
     vnode_t *up = at->parent ? at->parent : at;
     vnode_get_locked(up);
     vnode_put_locked(cur);
-    return follow_mounts(up);
+    return vfs_follow_mounts_locked(up);
 }
 
 /* Walks the components of [path, end) from start (absolute paths from the root). */
@@ -68,7 +68,7 @@ static int walk_range(vnode_t *start, const char *path, const char *end, vnode_t
 {
     vnode_t *cur = *path == '/' ? vfs_root() : start; /* path is NUL-terminated */
     vnode_get_locked(cur);
-    cur = follow_mounts(cur);
+    cur = vfs_follow_mounts_locked(cur);
     const char *p = path;
     for (;;) {
         while (p < end && *p == '/')
@@ -99,7 +99,7 @@ static int walk_range(vnode_t *start, const char *path, const char *end, vnode_t
         vnode_put_locked(cur);
         if (err)
             return err;
-        cur = follow_mounts(next);
+        cur = vfs_follow_mounts_locked(next);
     }
     *out = cur;
     return 0;

@@ -32,16 +32,6 @@ static bool name_is_dots(const char *n, size_t len)
     return (len == 1 && n[0] == '.') || (len == 2 && n[0] == '.' && n[1] == '.');
 }
 
-static vnode_t *follow_mounts_locked(vnode_t *v)
-{
-    while (v->mounted) {
-        vnode_t *r = v->mounted;
-        vnode_get_locked(r);
-        vnode_put_locked(v);
-        v = r;
-    }
-    return v;
-}
 
 /* The existing vnode for an O_CREAT open, or a new one. */
 static int open_create_locked(vnode_t *cwd, const char *path, uint32_t flags, vnode_t **out)
@@ -74,7 +64,7 @@ static int open_create_locked(vnode_t *cwd, const char *path, uint32_t flags, vn
         }
         vnode_put_locked(dir);
         if (!err)
-            v = follow_mounts_locked(v);
+            v = vfs_follow_mounts_locked(v);
         if (!err && must_be_dir && v->type != VNODE_DIR) {
             vnode_put_locked(v);
             err = ENOTDIR;
@@ -235,6 +225,25 @@ int vfs_lookup_dir(vnode_t *cwd, const char *path, vnode_t **out)
     return err;
 }
 
+/* True when d lies inside /tmp (following ".." links, crossing file-system roots). */
+static bool vfs_inside_tmp_locked(vnode_t *d)
+{
+    vnode_t *tmp;
+    if (vfs_walk_locked(root_vnode, "/tmp", &tmp))
+        return false;
+    bool inside = false;
+    for (int depth = 0; d && depth < 4096 && !inside; depth++) {
+        inside = d == tmp;
+        d = d->parent ? d->parent : d->covers;
+    }
+    vnode_put_locked(tmp);
+    return inside;
+}
+
+/* The namespace is one for the whole system, so a bind is visible to every process: to keep
+ * a hostile app from hiding /bin or /dev from everyone, mountpoints must lie inside /tmp
+ * (EPERM otherwise). Transient nodes (procfs directories, removed directories: no links) can
+ * be neither side of a bind (EINVAL): nothing would keep them alive. */
 int vfs_bind(vnode_t *cwd, vnode_t *dir, const char *mountpoint)
 {
     vnode_t *mp;
@@ -248,6 +257,10 @@ int vfs_bind(vnode_t *cwd, vnode_t *dir, const char *mountpoint)
         err = ENOTDIR;
     else if (mp == root_vnode || mp->mounted)
         err = EBUSY;
+    else if (dir->nlink == 0 || mp->nlink == 0)
+        err = EINVAL;
+    else if (!vfs_inside_tmp_locked(mp) || mp->covers)
+        err = EPERM;
     for (vnode_t *d = dir; !err && d; d = d->mounted)
         if (d == mp)
             err = EBUSY; /* would make a mount cycle */

@@ -117,6 +117,8 @@ uint64_t vnode_next_ino(void);
  * (+1 ref) and the last component (a pointer into path; *len 0 for "/"). A trailing '/'
  * requires a directory at the end; *must_be_dir tells the caller. */
 int vfs_walk_locked(vnode_t *start, const char *path, vnode_t **out);
+/* The root of what is mounted or bound on v (v itself when nothing is); moves v's reference. */
+vnode_t *vfs_follow_mounts_locked(vnode_t *v);
 int vfs_walk_parent_locked(vnode_t *start, const char *path, vnode_t **dir,
                            const char **name, size_t *len, bool *must_be_dir);
 /* Next component of *p (skipping slashes): 0 with name and len set, ENOENT at the end, or
