@@ -7,6 +7,7 @@
  * objects follow at 16-byte aligned offsets. Class sizes are chosen to tile the 4032 bytes left:
  * 16..512 in powers of two, then 1008 (4 per page), 1344 (3) and 2016 (2).
  * Large: pmm_alloc_contig(n) with a 16-byte header {magic, pages, size}; the caller gets page+16.
+ * When no contiguous run is left, single pages mapped side by side at HEAP_VMAP_BASE instead.
  *
  * Invariants: a slab is on its class's partial list iff it has both free and used objects; a
  * fully free slab is either the class's one cached slab (kept to avoid pmm churn at the
@@ -25,6 +26,7 @@
 #include "mm/hhdm.h"
 #include "mm/mm_internal.h"
 #include "mm/pmm.h"
+#include "mm/vmm.h"
 
 #define HEAP_SLAB_MAGIC  0x534C4142u
 #define HEAP_LARGE_MAGIC 0x4C415247u
@@ -185,6 +187,102 @@ static void *heap_large_alloc(size_t size)
     return (uint8_t *)h + HEAP_LARGE_HDR;
 }
 
+static const char *heap_caller_name(uint64_t caller);
+
+/* ------------------------------------------------------------------ mapped large blocks
+ * When no physically contiguous run is left (freed single pages are never merged back into
+ * runs), a large block is built from single pages mapped side by side at HEAP_VMAP_BASE, so a
+ * fragmented machine still serves big buffers. One bit per page of that window says which
+ * pages are taken; every block keeps one unmapped page after it as a guard. */
+
+#define HEAP_VMAP_BASE  0xFFFFB00000000000ULL
+#define HEAP_VMAP_PAGES (1u << 18) /* 1 GiB of address space */
+#define HEAP_VMAP_MAGIC 0x564D4150u
+
+static uint64_t heap_vmap_used[HEAP_VMAP_PAGES / 64];
+
+static bool heap_vmap_slot_used(size_t i) { return heap_vmap_used[i / 64] & (1ULL << (i % 64)); }
+
+static void heap_vmap_mark(size_t first, size_t n, bool used)
+{
+    for (size_t i = first; i < first + n; i++) {
+        if (used)
+            heap_vmap_used[i / 64] |= 1ULL << (i % 64);
+        else
+            heap_vmap_used[i / 64] &= ~(1ULL << (i % 64));
+    }
+}
+
+/* First fit: index of n free slots in a row, or -1. */
+static long heap_vmap_find(size_t n)
+{
+    size_t run = 0;
+    for (size_t i = 0; i < HEAP_VMAP_PAGES; i++) {
+        if (i % 64 == 0 && heap_vmap_used[i / 64] == ~0ULL) {
+            run = 0;
+            i += 63;
+            continue;
+        }
+        run = heap_vmap_slot_used(i) ? 0 : run + 1;
+        if (run == n)
+            return (long)(i + 1 - n);
+    }
+    return -1;
+}
+
+static void heap_vmap_release(uint64_t va, size_t mapped)
+{
+    for (size_t i = 0; i < mapped; i++) {
+        uint64_t phys = vmm_translate(va + i * PAGE_SIZE);
+        vmm_unmap_page(va + i * PAGE_SIZE);
+        pmm_free(phys);
+    }
+}
+
+static void *heap_vmap_alloc(size_t size)
+{
+    size_t pages = (size + HEAP_LARGE_HDR + PAGE_SIZE - 1) / PAGE_SIZE;
+    long slot = heap_vmap_find(pages + 1);
+    if (slot < 0)
+        return NULL;
+    uint64_t va = HEAP_VMAP_BASE + (uint64_t)slot * PAGE_SIZE;
+    for (size_t i = 0; i < pages; i++) {
+        uint64_t phys = pmm_alloc();
+        if (!phys || !vmm_map_page(va + i * PAGE_SIZE, phys, VMM_WRITE)) {
+            if (phys)
+                pmm_free(phys);
+            heap_vmap_release(va, i);
+            return NULL;
+        }
+    }
+    heap_vmap_mark((size_t)slot, pages + 1, true);
+    heap_large_t *h = (heap_large_t *)va;
+    h->magic = HEAP_VMAP_MAGIC;
+    h->pages = (uint32_t)pages;
+    h->size = (size + 15) & ~15ULL;
+    heap.bytes_in_use += h->size;
+    return (uint8_t *)h + HEAP_LARGE_HDR;
+}
+
+static bool heap_vmap_owns(uint64_t v)
+{
+    return v >= HEAP_VMAP_BASE && v < HEAP_VMAP_BASE + (uint64_t)HEAP_VMAP_PAGES * PAGE_SIZE;
+}
+
+static void heap_vmap_free(void *ptr, uint64_t caller)
+{
+    uint64_t page = PAGE_ALIGN_DOWN((uint64_t)ptr);
+    heap_large_t *h = (heap_large_t *)page;
+    if (!vmm_translate(page) || (uint64_t)ptr != page + HEAP_LARGE_HDR ||
+        h->magic != HEAP_VMAP_MAGIC)
+        panic("heap: double or bad free of %p from %s", ptr, heap_caller_name(caller));
+    size_t pages = h->pages;
+    heap.bytes_in_use -= h->size;
+    h->magic = 0;
+    heap_vmap_release(page, pages);
+    heap_vmap_mark((size_t)((page - HEAP_VMAP_BASE) / PAGE_SIZE), pages + 1, false);
+}
+
 /* ------------------------------------------------------------------ public interface */
 
 void heap_init(void)
@@ -208,6 +306,8 @@ void *kmalloc(size_t size)
     uint64_t flags = mm_lock_acquire(&heap.lock);
     int cls = heap_class_for(size);
     void *p = cls >= 0 ? heap_slab_alloc((unsigned)cls) : heap_large_alloc(size);
+    if (!p && cls < 0)
+        p = heap_vmap_alloc(size);
     mm_lock_release(&heap.lock, flags);
     return p;
 }
@@ -241,6 +341,10 @@ static __attribute__((noreturn)) void heap_bad_free(void *ptr, uint64_t caller)
 static void heap_free_locked(void *ptr, uint64_t caller)
 {
     uint64_t v = (uint64_t)ptr;
+    if (heap_vmap_owns(v)) {
+        heap_vmap_free(ptr, caller);
+        return;
+    }
     if ((v & 15) || !pmm_page_is_allocated(PAGE_ALIGN_DOWN(virt_to_phys(ptr))))
         heap_bad_free(ptr, caller);
     uint8_t *page = (uint8_t *)PAGE_ALIGN_DOWN(v);
@@ -317,3 +421,30 @@ KTEST(heap_alloc_free_restores_bytes_and_pages)
     KTEST_EXPECT(pmm_free_pages() == pages);
 }
 #endif
+
+static void *heap_vmap_alloc_locked(size_t size)
+{
+    uint64_t flags = mm_lock_acquire(&heap.lock);
+    void *p = heap_vmap_alloc(size);
+    mm_lock_release(&heap.lock, flags);
+    return p;
+}
+
+KTEST(heap_mapped_large_block_works_and_gives_every_page_back)
+{
+    kfree(heap_vmap_alloc_locked(3 * PAGE_SIZE)); /* page tables of the window stay: warm up */
+    size_t free_before = pmm_free_pages(), bytes_before = heap_bytes_in_use();
+    uint8_t *p = heap_vmap_alloc_locked(3 * PAGE_SIZE);
+    KTEST_EXPECT(p && heap_vmap_owns((uint64_t)p));
+    for (size_t i = 0; i < 3 * PAGE_SIZE; i++)
+        p[i] = (uint8_t)i;
+    uint64_t guard = PAGE_ALIGN_DOWN((uint64_t)p) + 4 * PAGE_SIZE;
+    KTEST_EXPECT(vmm_translate(guard) == 0); /* the page after the block stays unmapped */
+    bool same = true;
+    for (size_t i = 0; i < 3 * PAGE_SIZE; i++)
+        same = same && p[i] == (uint8_t)i;
+    KTEST_EXPECT(same);
+    kfree(p);
+    KTEST_EXPECT(vmm_translate(PAGE_ALIGN_DOWN((uint64_t)p)) == 0);
+    KTEST_EXPECT(pmm_free_pages() == free_before && heap_bytes_in_use() == bytes_before);
+}

@@ -35,8 +35,7 @@ static uint64_t fd_install(file_t *f, bool clospawn)
 static int start_dir(uint64_t dirfd, vnode_t **out)
 {
     if (dirfd == AT_FDCWD) {
-        *out = process_current()->cwd;
-        vnode_get(*out);
+        *out = vfs_cwd_get(&process_current()->cwd);
         return 0;
     }
     file_t *f = fdtable_get(my_fds(), (int64_t)dirfd);
@@ -89,9 +88,11 @@ SYSCALL_DEFINE(SYS_OPEN2, uint64_t, const void *upath, void *ufds)
     int err = sys_path_copy(upath, &path);
     if (err)
         return syscall_fail(err);
+    vnode_t *cwd = vfs_cwd_get(&process_current()->cwd);
     fs_mutex_lock(&vfs_lock);
-    err = vfs_walk_locked(process_current()->cwd, path, &v);
+    err = vfs_walk_locked(cwd, path, &v);
     fs_mutex_unlock(&vfs_lock);
+    vnode_put(cwd);
     kfree(path);
     if (err)
         return syscall_fail(err);
@@ -277,15 +278,13 @@ SYSCALL_DEFINE(SYS_CHDIR, uint64_t, const void *upath)
     if (err)
         return syscall_fail(err);
     process_t *p = process_current();
-    err = vfs_lookup_dir(p->cwd, path, &dir);
+    vnode_t *cwd = vfs_cwd_get(&p->cwd);
+    err = vfs_lookup_dir(cwd, path, &dir);
+    vnode_put(cwd);
     kfree(path);
     if (err)
         return syscall_fail(err);
-    uint64_t fl = sched_irq_save();
-    vnode_t *old = p->cwd;
-    p->cwd = dir;
-    sched_irq_restore(fl);
-    vnode_put(old);
+    vfs_cwd_set(&p->cwd, dir);
     return 0;
 }
 
@@ -296,7 +295,9 @@ SYSCALL_DEFINE(SYS_STAT, uint64_t, const void *upath, void *ust)
     int err = sys_path_copy(upath, &path);
     if (err)
         return syscall_fail(err);
-    err = vfs_stat(process_current()->cwd, path, &st);
+    vnode_t *cwd = vfs_cwd_get(&process_current()->cwd);
+    err = vfs_stat(cwd, path, &st);
+    vnode_put(cwd);
     kfree(path);
     if (!err && copy_to_user(ust, &st, sizeof st))
         err = EFAULT;
@@ -375,7 +376,9 @@ SYSCALL_DEFINE(SYS_REMOVE, uint64_t, const void *upath)
     int err = sys_path_copy(upath, &path);
     if (err)
         return syscall_fail(err);
-    err = vfs_remove(process_current()->cwd, path);
+    vnode_t *cwd = vfs_cwd_get(&process_current()->cwd);
+    err = vfs_remove(cwd, path);
+    vnode_put(cwd);
     kfree(path);
     return err ? syscall_fail(err) : 0;
 }
@@ -387,8 +390,11 @@ SYSCALL_DEFINE(SYS_LINK, uint64_t, const void *uold, const void *unew)
     if (err)
         return syscall_fail(err);
     err = sys_path_copy(unew, &newp);
-    if (!err)
-        err = vfs_link(process_current()->cwd, oldp, newp);
+    if (!err) {
+        vnode_t *cwd = vfs_cwd_get(&process_current()->cwd);
+        err = vfs_link(cwd, oldp, newp);
+        vnode_put(cwd);
+    }
     kfree(oldp);
     kfree(newp);
     return err ? syscall_fail(err) : 0;

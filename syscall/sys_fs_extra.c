@@ -193,7 +193,9 @@ SYSCALL_DEFINE(SYS_BIND, uint64_t, uint64_t fd, const void *umountpoint)
     char *path;
     int err = sys_path_copy(umountpoint, &path);
     if (!err) {
-        err = f->vnode ? vfs_bind(process_current()->cwd, f->vnode, path) : ENOTDIR;
+        vnode_t *cwd = vfs_cwd_get(&process_current()->cwd);
+        err = f->vnode ? vfs_bind(cwd, f->vnode, path) : ENOTDIR;
+        vnode_put(cwd);
         kfree(path);
     }
     file_put(f);

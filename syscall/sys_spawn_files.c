@@ -55,13 +55,14 @@ int spawn_files_prepare(process_t *parent, const void *user_fds, const void *use
         err = fdtable_for_spawn(parent->fdt, list, n, empty, &out->fdt);
     if (!err && user_cwd) {
         err = sys_path_copy(user_cwd, &path);
-        if (!err)
-            err = vfs_lookup_dir(parent->cwd, path, &out->cwd);
+        if (!err) {
+            vnode_t *cwd = vfs_cwd_get(&parent->cwd);
+            err = vfs_lookup_dir(cwd, path, &out->cwd);
+            vnode_put(cwd);
+        }
     }
-    if (!err && !out->cwd) {
-        out->cwd = parent->cwd;
-        vnode_get(out->cwd);
-    }
+    if (!err && !out->cwd)
+        out->cwd = vfs_cwd_get(&parent->cwd);
     kfree(list);
     kfree(path);
     if (err)

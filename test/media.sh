@@ -40,12 +40,19 @@ done
 printf 'qemu_exit ktest\n' > "$dir/cmdline.txt"
 
 # ---------------------------------------------------------------- USB stick image
+# The stick runs the whole app suite (/bin/suite) as init, as a user would from a boot entry.
 usb=$dir/usb.img
+printf 'qemu_exit -- /bin/suite\n' > "$dir/usb-cmdline.txt"
 if sh tools/mkusb.sh "$usb" "$build/BOOTX64.EFI" "$build/kernel.elf" "$build/root.tar" \
-        "$dir/cmdline.txt" > "$dir/mkusb.txt" 2>&1; then
+        "$dir/usb-cmdline.txt" > "$dir/mkusb.txt" 2>&1; then
     pass usb-image-gpt-esp-256mib-4k-clusters
-    bootcase_run "$dir/usb.log" 120 "" --image "$usb" --usb
-    expect_33 usb-stick-boots-ktest-exits-33 "$dir/usb.log"
+    bootcase_run "$dir/usb.log" 300 "" --image "$usb" --usb
+    expect_33 usb-stick-runs-the-suite-exits-33 "$dir/usb.log"
+    if grep -aq '^[0-9][0-9]* passed, 0 failed' "$dir/usb.log"; then
+        pass usb-stick-suite-verdict
+    else
+        fail usb-stick-suite-verdict "no 'N passed, 0 failed' line from /bin/suite" "$dir/usb.log"
+    fi
 else
     fail usb-image-gpt-esp-256mib-4k-clusters "$(tail -n 1 "$dir/mkusb.txt")"
 fi

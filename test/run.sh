@@ -147,6 +147,11 @@ expect_exit user.suite-exits-33 33
 expect_log user.suite-verdict "no 'N passed, 0 failed' line from suite" '^[0-9][0-9]* passed, 0 failed'
 expect_log user.fault-line "no one-line report for a faulting child" 'pid [0-9]* (t_crash): page fault at 0x0 (read, user), rip 0x'
 
+# 4a. the same suite on a small machine (64 MiB, of which OVMF keeps about 48).
+boot user64m "$img" 400 150 --mem 64M
+expect_exit user.suite-at-64m-exits-33 33
+expect_log user.suite-at-64m-verdict "no 'N passed, 0 failed' line from suite at 64M" '^[0-9][0-9]* passed, 0 failed'
+
 # 4b. the shell on the framebuffer + PS/2 keyboard, no serial port: typed lines, editing,
 #     history, read back from screendumps.
 img=$(make_image kbd "")

@@ -31,6 +31,7 @@
 #include <dirent.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/mman.h>
 
 #define USER_END      0x0000800000000000ULL
 #define KERNEL_TEXT   0xFFFFFFFF80000000ULL
@@ -68,8 +69,20 @@ static uint64_t raw_syscall(uint64_t n, const uint64_t a[6])
     return ret;
 }
 
-/* Memory the arguments point into: a writable scratch area and a read-only page. */
-static uint8_t scratch[4 * PAGE] __attribute__((aligned(4096)));
+/* Memory the arguments point into: a writable scratch area and a read-only page. The scratch
+ * area is its own mapping (with unmapped guard gaps around it), so a call that writes past a
+ * buffer the fuzzer pointed into it faults or gets EFAULT instead of silently corrupting the
+ * fuzzer's own data; the static area is the fallback when mmap is refused. */
+#define SCRATCH_SIZE (4 * PAGE)
+static uint8_t scratch_static[SCRATCH_SIZE] __attribute__((aligned(4096)));
+static uint8_t *scratch = scratch_static;
+
+static void scratch_init(void)
+{
+    void *p = mmap(NULL, SCRATCH_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p && p != (void *)-1)
+        scratch = p;
+}
 static const uint8_t rodata_page[PAGE] __attribute__((aligned(4096))) = "read-only page";
 
 /* Strings a path argument may get: plausible, missing, empty, huge. Files the fuzzer may
@@ -94,8 +107,9 @@ static uint64_t boundary_values[] = {
 
 static void boundary_values_init(void)
 {
+    scratch_init();
     boundary_values[BOUNDARY_COUNT - 2] = (uint64_t)rodata_page;
-    boundary_values[BOUNDARY_COUNT - 1] = (uint64_t)scratch + sizeof scratch - 3;
+    boundary_values[BOUNDARY_COUNT - 1] = (uint64_t)scratch + SCRATCH_SIZE - 3;
     memset(long_string, 'x', sizeof long_string - 1);
 }
 
@@ -137,7 +151,7 @@ static uint64_t gen_pointer(rng_t *r)
     case 2: return (uint64_t)rodata_page + rng_below(r, PAGE);
     case 3: return USER_END - rng_below(r, 64);
     case 4: return rng_next(r);
-    default: return (uint64_t)scratch + rng_below(r, sizeof scratch);
+    default: return (uint64_t)scratch + rng_below(r, SCRATCH_SIZE);
     }
 }
 
@@ -147,8 +161,8 @@ static uint64_t gen_string(rng_t *r)
     case 0: return gen_pointer(r);
     case 1: return (uint64_t)long_string;
     case 2: /* unterminated: the scratch area's last bytes, filled with non-NUL */
-        memset(scratch + sizeof scratch - 16, 'z', 16);
-        return (uint64_t)scratch + sizeof scratch - 16;
+        memset(scratch + SCRATCH_SIZE - 16, 'z', 16);
+        return (uint64_t)scratch + SCRATCH_SIZE - 16;
     default: return (uint64_t)string_pool[rng_below(r, sizeof string_pool / sizeof string_pool[0])];
     }
 }
@@ -231,7 +245,7 @@ static void result_make_contained(uint64_t nr, const uint64_t a[6], uint64_t ret
         return;
     if (nr == SYS_OPEN2) {
         const fd_pair_t *pair = (const fd_pair_t *)a[1];
-        if ((uint64_t)pair >= (uint64_t)scratch && (uint64_t)pair + sizeof *pair <= (uint64_t)scratch + sizeof scratch) {
+        if ((uint64_t)pair >= (uint64_t)scratch && (uint64_t)pair + sizeof *pair <= (uint64_t)scratch + SCRATCH_SIZE) {
             sys_ioctl((uint64_t)pair->fd[0], IOCTL_NONBLOCK, &on, sizeof on);
             sys_ioctl((uint64_t)pair->fd[1], IOCTL_NONBLOCK, &on, sizeof on);
         }
@@ -344,8 +358,8 @@ static void worker_run(worker_t *w)
         const syscall_meta_t *m = syscall_meta_get(nr);
         for (unsigned j = 0; m && j < m->argc; j++)
             a[j] = gen_arg(&w->rng, &m->args[j], strv);
-        if (nr == SYS_TRACE || (call_is_self_harming(nr) && rng_below(&w->rng, 1000)))
-            continue; /* rarely: these mostly just end the child early */
+        if (nr == SYS_TRACE || (call_is_self_harming(nr) && rng_below(&w->rng, 50000)))
+            continue; /* rarely (a few per child): these mostly just end the child early */
         args_make_contained(nr, a, &w->rng);
         result_make_contained(nr, a, raw_syscall(nr, a));
         w->done++;

@@ -17,6 +17,8 @@ int main(void)
     T_CHECK(P, "self-echild", T_FAILS_WITH(sys_wait(sys_getpid(), &status, 0), ECHILD));
     T_CHECK(P, "bad-flags-einval", T_FAILS_WITH(sys_wait(WAIT_ANY, &status, 0x10), EINVAL));
     uint64_t pid = sys_spawn(child, NULL, NULL, 0);
+    if (pid == ERR)
+        printf("t_wait: spawn failed, errno %llu\n", (unsigned long long)sys_errno());
     T_CHECK(P, "wnohang-before-exit-is-0", pid != ERR && sys_wait(pid, &status, WNOHANG) == 0);
     T_CHECK(P, "any-gets-child", sys_wait(WAIT_ANY, &status, 0) == pid && status == 7);
     T_CHECK(P, "again-echild", T_FAILS_WITH(sys_wait(pid, &status, 0), ECHILD));

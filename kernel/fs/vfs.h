@@ -119,6 +119,10 @@ uint64_t vnode_next_ino(void);
 int vfs_walk_locked(vnode_t *start, const char *path, vnode_t **out);
 /* The root of what is mounted or bound on v (v itself when nothing is); moves v's reference. */
 vnode_t *vfs_follow_mounts_locked(vnode_t *v);
+/* A process's cwd slot: a new reference to it (put it when done), and replacing it (takes
+ * dir's reference, drops the old one). Both under vfs_lock. */
+vnode_t *vfs_cwd_get(vnode_t *const *slot);
+void vfs_cwd_set(vnode_t **slot, vnode_t *dir);
 int vfs_walk_parent_locked(vnode_t *start, const char *path, vnode_t **dir,
                            const char **name, size_t *len, bool *must_be_dir);
 /* Next component of *p (skipping slashes): 0 with name and len set, ENOENT at the end, or

@@ -48,6 +48,28 @@ void vnode_get(vnode_t *v)
     fs_mutex_unlock(&vfs_lock);
 }
 
+/* A process's working directory is read and replaced by its threads concurrently: both
+ * happen under vfs_lock, and readers get their own reference, so a chdir in one thread cannot
+ * free the directory another thread is walking from. */
+vnode_t *vfs_cwd_get(vnode_t *const *slot)
+{
+    fs_mutex_lock(&vfs_lock);
+    vnode_t *v = *slot;
+    vnode_get_locked(v);
+    fs_mutex_unlock(&vfs_lock);
+    return v;
+}
+
+void vfs_cwd_set(vnode_t **slot, vnode_t *dir)
+{
+    fs_mutex_lock(&vfs_lock);
+    vnode_t *old = *slot;
+    *slot = dir;
+    if (old)
+        vnode_put_locked(old);
+    fs_mutex_unlock(&vfs_lock);
+}
+
 void vnode_put(vnode_t *v)
 {
     fs_mutex_lock(&vfs_lock);
