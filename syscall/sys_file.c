@@ -136,16 +136,41 @@ static bool file_is_regular(const file_t *f)
     return f->vnode && f->vnode->type == VNODE_FILE;
 }
 
+/* What read and write share: the open file (EBADF: nothing held), the user range check and
+ * a kernel bounce buffer of min(count, IO_CHUNK) bytes. Any other error is returned with the
+ * file held, for io_end. */
+static int io_begin(uint64_t fd, const void *buf, uint64_t count, file_t **f, uint8_t **k,
+                    size_t *cap)
+{
+    *k = NULL;
+    *f = fdtable_get(my_fds(), (int64_t)fd);
+    if (!*f)
+        return EBADF;
+    if (!uaccess_range_ok((uint64_t)buf, count))
+        return EFAULT;
+    *cap = count < IO_CHUNK ? (size_t)count : IO_CHUNK;
+    *k = kmalloc(*cap ? *cap : 1);
+    return *k ? 0 : ENOMEM;
+}
+
+/* Releases what io_begin took; a call that moved bytes reports them, not its error. */
+static uint64_t io_end(file_t *f, uint8_t *k, int err, uint64_t done)
+{
+    kfree(k);
+    file_put(f);
+    if (err && !done)
+        return syscall_fail(err);
+    return done;
+}
+
 SYSCALL_DEFINE(SYS_READ, uint64_t, uint64_t fd, void *buf, uint64_t count)
 {
-    file_t *f = fdtable_get(my_fds(), (int64_t)fd);
-    if (!f)
+    file_t *f;
+    uint8_t *k;
+    size_t cap;
+    int err = io_begin(fd, buf, count, &f, &k, &cap);
+    if (err == EBADF)
         return syscall_fail(EBADF);
-    int err = uaccess_range_ok((uint64_t)buf, count) ? 0 : EFAULT;
-    size_t cap = count < IO_CHUNK ? (size_t)count : IO_CHUNK;
-    uint8_t *k = err ? NULL : kmalloc(cap ? cap : 1);
-    if (!err && !k)
-        err = ENOMEM;
     uint64_t done = 0;
     while (!err && (done < count || count == 0)) {
         size_t want = count - done < cap ? (size_t)(count - done) : cap;
@@ -163,23 +188,17 @@ SYSCALL_DEFINE(SYS_READ, uint64_t, uint64_t fd, void *buf, uint64_t count)
         if ((size_t)n < want || !file_is_regular(f) || count == 0)
             break;
     }
-    kfree(k);
-    file_put(f);
-    if (err && !done)
-        return syscall_fail(err);
-    return done;
+    return io_end(f, k, err, done);
 }
 
 SYSCALL_DEFINE(SYS_WRITE, uint64_t, uint64_t fd, const void *buf, uint64_t count)
 {
-    file_t *f = fdtable_get(my_fds(), (int64_t)fd);
-    if (!f)
+    file_t *f;
+    uint8_t *k;
+    size_t cap;
+    int err = io_begin(fd, buf, count, &f, &k, &cap);
+    if (err == EBADF)
         return syscall_fail(EBADF);
-    int err = uaccess_range_ok((uint64_t)buf, count) ? 0 : EFAULT;
-    size_t cap = count < IO_CHUNK ? (size_t)count : IO_CHUNK;
-    uint8_t *k = err ? NULL : kmalloc(cap ? cap : 1);
-    if (!err && !k)
-        err = ENOMEM;
     uint64_t done = 0;
     while (!err && done < count) {
         size_t want = count - done < cap ? (size_t)(count - done) : cap;
@@ -200,11 +219,7 @@ SYSCALL_DEFINE(SYS_WRITE, uint64_t, uint64_t fd, const void *buf, uint64_t count
         int64_t n = file_write(f, k, 0);
         err = n < 0 ? (int)-n : 0;
     }
-    kfree(k);
-    file_put(f);
-    if (err && !done)
-        return syscall_fail(err);
-    return done;
+    return io_end(f, k, err, done);
 }
 
 SYSCALL_DEFINE(SYS_SEEK, uint64_t, uint64_t fd, uint64_t offset, uint64_t origin)
