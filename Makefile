@@ -255,8 +255,58 @@ $(BUILD)/bench/cmdline.txt:
 $(BENCH_IMG): $(LOADER) $(KERNEL) $(ROOT_TAR) $(BUILD)/bench/cmdline.txt tools/mkimage.sh
 	sh tools/mkimage.sh $@ $(LOADER) $(KERNEL) $(ROOT_TAR) $(BUILD)/bench/cmdline.txt
 
+# Trace-hook variant (issue 8, "tracing off costs nothing measurable"): every kernel source
+# compiled again with -DSPINDLE_NO_TRACE_HOOK, which removes syscall_dispatch's trace_enabled
+# branch, into its own object dir so the normal kernel is neither rebuilt nor changed. Only
+# this variant may define it. $(HOOK_IMG) and $(NOHOOK_IMG) differ only in the kernel and
+# boot into `/bin/bench getpid_gauge`; tools/bench.sh boots them in pairs and prints the
+# hook's cost (docs/performance.md, "Trace hook cost").
+NOHOOK_DIR    := $(BUILD)/k-nohook
+NOHOOK_KERNEL := $(BUILD)/bench/kernel-nohook.elf
+HOOK_IMG      := $(BUILD)/bench/getpid-hook.img
+NOHOOK_IMG    := $(BUILD)/bench/getpid-nohook.img
+NOHOOK_CFLAGS  = $(KERNEL_CFLAGS) -DSPINDLE_NO_TRACE_HOOK
+NOHOOK_OBJS   := $(patsubst %,$(NOHOOK_DIR)/%.o,$(basename $(KERNEL_C) $(KERNEL_S))) \
+                 $(BUILD)/k/font.o $(BUILD)/k/gen/syscall_meta.o
+
+$(NOHOOK_DIR)/%.o: %.c $(BUILD)/kernel.flags | $(SYSCALL_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(NOHOOK_CFLAGS) -c $< -o $@
+$(NOHOOK_DIR)/%.o: %.S $(BUILD)/kernel.flags | $(SYSCALL_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(NOHOOK_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
+
+# The same two-pass link as $(KERNEL), with its own symbol table.
+$(NOHOOK_DIR)/stage1.elf: $(NOHOOK_OBJS) $(BUILD)/k/ksyms-empty.o kernel/kernel.ld
+	$(LD) $(KERNEL_LDFLAGS) -o $@ $(NOHOOK_OBJS) $(BUILD)/k/ksyms-empty.o
+$(NOHOOK_DIR)/ksyms.S: $(NOHOOK_DIR)/stage1.elf tools/gen-ksyms.sh
+	$(NM) -n $< | sh tools/gen-ksyms.sh > $@
+$(NOHOOK_DIR)/ksyms.o: $(NOHOOK_DIR)/ksyms.S
+	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+$(NOHOOK_KERNEL): $(NOHOOK_OBJS) $(NOHOOK_DIR)/ksyms.o kernel/kernel.ld
+	@mkdir -p $(dir $@)
+	$(LD) $(KERNEL_LDFLAGS) -o $@ $(NOHOOK_OBJS) $(NOHOOK_DIR)/ksyms.o
+	@$(NM) -n $(NOHOOK_DIR)/stage1.elf | grep -v -e ksyms -e ' __data_end$$' -e ' __kernel_end$$' > $(NOHOOK_DIR)/syms1.txt
+	@$(NM) -n $@ | grep -v -e ksyms -e ' __data_end$$' -e ' __kernel_end$$' > $(NOHOOK_DIR)/syms2.txt
+	@cmp -s $(NOHOOK_DIR)/syms1.txt $(NOHOOK_DIR)/syms2.txt || \
+	    { echo "error: symbols moved between link passes"; rm -f $@; exit 1; }
+	@! $(NM) $(NOHOOK_DIR)/syscall/syscall.o | grep -q ' U trace_enabled$$' || \
+	    { echo "error: $@ still has the trace hook"; rm -f $@; exit 1; }
+
+$(BUILD)/bench/cmdline-getpid.txt: FORCE
+	@mkdir -p $(dir $@)
+	@printf '%s\n' 'qemu_exit -- /bin/bench getpid_gauge' > $@.new
+	@cmp -s $@.new $@ || mv $@.new $@
+	@rm -f $@.new
+
+$(HOOK_IMG): $(LOADER) $(KERNEL) $(ROOT_TAR) $(BUILD)/bench/cmdline-getpid.txt tools/mkimage.sh
+	sh tools/mkimage.sh $@ $(LOADER) $(KERNEL) $(ROOT_TAR) $(BUILD)/bench/cmdline-getpid.txt
+$(NOHOOK_IMG): $(LOADER) $(NOHOOK_KERNEL) $(ROOT_TAR) $(BUILD)/bench/cmdline-getpid.txt \
+        tools/mkimage.sh
+	sh tools/mkimage.sh $@ $(LOADER) $(NOHOOK_KERNEL) $(ROOT_TAR) $(BUILD)/bench/cmdline-getpid.txt
+
 .PHONY: bench bench-build
-bench-build: $(BENCH_IMG) $(BENCH_LINUX)
+bench-build: $(BENCH_IMG) $(HOOK_IMG) $(NOHOOK_IMG) $(BENCH_LINUX)
 bench: deps bench-build
 	sh tools/bench.sh --build $(BUILD) --smp $(SMP) --mem $(MEM)
 

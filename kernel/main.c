@@ -28,6 +28,7 @@
 #include "mm/vmm.h"
 #include "sched/process.h"
 #include "syscall/syscall.h"
+#include "kernel/arch/spinlock.h"
 
 cmdline_t kernel_cmdline;
 static uint64_t kernel_entry_tsc;
@@ -72,6 +73,7 @@ void kernel_main(boot_info_t *bi)
     kprintf("Spindle kernel, firmware \"%s\" rev 0x%x\n", bi->firmware_vendor,
             bi->firmware_revision);
     boot_cmdline_load(bi);
+    lock_debug_init();
     sysinfo_record(bi);
 
     arch_init_early();

@@ -9,6 +9,7 @@
  */
 #include <stdarg.h>
 #include "kernel/panic.h"
+#include "kernel/arch/smp.h"
 #include "kernel/arch/arch.h"
 #include "kernel/arch/cpu.h"
 #include "kernel/console/console.h"
@@ -77,6 +78,9 @@ void panic_print_backtrace(uint64_t rip, uint64_t rbp)
     backtrace_print_frames(frames, n, false);
 }
 
+#define PANIC_NO_CPU (~0u)
+static unsigned panic_cpu = PANIC_NO_CPU;
+
 bool panic_in_progress(void)
 {
     return __atomic_load_n(&panic_depth, __ATOMIC_ACQUIRE) != 0;
@@ -90,6 +94,12 @@ __attribute__((weak)) void panic_stop_other_cpus(void)
 unsigned panic_begin(void)
 {
     cpu_cli();
+    /* One CPU reports; any other that panics meanwhile halts (the reporter's NMI marks it
+     * stopped), so two reports never interleave and "nested" means the same CPU. */
+    unsigned me = smp_cpu_index(), none = PANIC_NO_CPU;
+    if (!__atomic_compare_exchange_n(&panic_cpu, &none, me, false, __ATOMIC_ACQ_REL,
+                                     __ATOMIC_ACQUIRE) && none != me)
+        cpu_halt_forever();
     unsigned depth = __atomic_add_fetch(&panic_depth, 1, __ATOMIC_ACQ_REL);
     if (depth > 2) {
         power_qemu_exit(POWER_QEMU_PANIC);

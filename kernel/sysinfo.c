@@ -5,8 +5,10 @@
  */
 #include "kernel/sysinfo.h"
 #include "kernel/acpi/acpi.h"
+#include "kernel/arch/smp.h"
 #include "kernel/lib/format.h"
 #include "kernel/lib/string.h"
+#include "sched/sched.h"
 
 static char fw_vendor[64];
 static uint32_t fw_revision;
@@ -28,11 +30,25 @@ size_t sysinfo_format(char *buf, size_t cap)
         enabled += acpi_info.cpus[i].enabled;
     int n = snprintf(buf, cap,
                      "cpus: %zu (enabled in the ACPI MADT)\n"
+                     "cpus_online: %u\n"
                      "firmware: %s, revision 0x%x\n"
                      "acpi_oem: %s\n",
-                     enabled, fw_vendor[0] ? fw_vendor : "unknown", fw_revision,
+                     enabled, smp_online_count(), fw_vendor[0] ? fw_vendor : "unknown", fw_revision,
                      acpi_info.present ? acpi_info.oem_id : "none");
     if (n < 0)
         return 0;
-    return (size_t)n < cap ? (size_t)n : cap - 1;
+    size_t len = (size_t)n < cap ? (size_t)n : cap - 1;
+    /* One line per scheduling CPU: how busy it was and how often it pulled work. */
+    for (unsigned i = 0; i < SCHED_MAX_CPUS && len + 1 < cap; i++) {
+        const sched_cpu_t *c = sched_cpu(i);
+        if (!c->online)
+            continue;
+        int k = snprintf(buf + len, cap - len, "cpu%u: ticks %llu, switches %llu, pulls %llu\n",
+                         i, (unsigned long long)c->ticks, (unsigned long long)c->switches,
+                         (unsigned long long)c->steals);
+        if (k < 0)
+            break;
+        len += (size_t)k < cap - len ? (size_t)k : cap - len - 1;
+    }
+    return len;
 }

@@ -6,6 +6,7 @@
  */
 #include "mm/aspace.h"
 #include "kernel/arch/cpu.h"
+#include "kernel/arch/tlb.h"
 #include "kernel/lib/string.h"
 #include "kernel/panic.h"
 #include "mm/aspace_internal.h"
@@ -18,7 +19,6 @@
 #define ENTRIES 512
 #define USER_PML4_ENTRIES 256
 #define PT_SPAN (PAGE_SIZE * ENTRIES) /* bytes one page table maps */
-#define FLUSH_ALL_ABOVE 64            /* pages: past this, reload CR3 instead of invlpg */
 #define FREE_BATCH 64
 
 /* Per-process limit: 3/4 of RAM, at least 16 MiB and at most 1 GiB of regions. */
@@ -76,6 +76,7 @@ aspace_t *aspace_create(void)
     memset(table_at(as->pml4_phys), 0, PAGE_SIZE);
     aspace_copy_kernel_half(as->pml4_phys);
     as->limit_pages = aspace_default_limit();
+    mm_lock_init(&as->lock, LOCK_RANK_ASPACE);
     return as;
 }
 
@@ -279,9 +280,13 @@ void aspace_activate(const aspace_t *as)
         write_cr3(pml4);
 }
 
-__attribute__((weak)) void aspace_tlb_shootdown(uint64_t pml4_phys, uint64_t start, uint64_t end)
+void aspace_switch(aspace_t *from, aspace_t *to, unsigned cpu)
 {
-    (void)pml4_phys, (void)start, (void)end; /* one CPU: nobody else caches this space */
+    if (to)
+        __atomic_or_fetch(&to->cpus_active, 1ULL << cpu, __ATOMIC_SEQ_CST);
+    aspace_activate(to);
+    if (from)
+        __atomic_and_fetch(&from->cpus_active, ~(1ULL << cpu), __ATOMIC_SEQ_CST);
 }
 
 void aspace_tlb_flush(const aspace_t *as, uint64_t start, uint64_t end)
@@ -289,14 +294,16 @@ void aspace_tlb_flush(const aspace_t *as, uint64_t start, uint64_t end)
     if (start >= end)
         return;
     if ((read_cr3() & PTE_ADDR) == as->pml4_phys) {
-        if ((end - start) / PAGE_SIZE > FLUSH_ALL_ABOVE) {
+        if ((end - start) / PAGE_SIZE > TLB_FLUSH_ALL_ABOVE) {
             write_cr3(read_cr3()); /* kernel pages are global: they survive */
         } else {
             for (uint64_t va = start; va < end; va += PAGE_SIZE)
                 cpu_invlpg(va);
         }
     }
-    aspace_tlb_shootdown(as->pml4_phys, start, end);
+    /* The page-table writes must be visible before the mask is read (see aspace_switch). */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    tlb_shootdown(as->pml4_phys, start, end, __atomic_load_n(&as->cpus_active, __ATOMIC_SEQ_CST));
 }
 
 /* Owned pages waiting for the TLB flush that must precede their reuse. */

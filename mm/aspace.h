@@ -40,6 +40,7 @@ typedef struct {
     size_t mapped_pages; /* size of every region but guards and devices */
     size_t limit_pages;  /* mapped_pages may not pass this (mmap: ENOMEM) */
     mm_lock_t lock;
+    uint64_t cpus_active; /* CPUs with it in CR3 (atomic bits): the shootdown targets */
 } aspace_t;
 
 /* What mmap() asks for (see aspace_mmap). */
@@ -72,6 +73,10 @@ bool aspace_write(const aspace_t *as, uint64_t va, const void *src, size_t n);
 
 /* Loads as into CR3 (NULL: the kernel's own tables). */
 void aspace_activate(const aspace_t *as);
+/* The scheduler's switch on CPU cpu from space from to space to (either may be NULL): marks
+ * to active here before loading it and from inactive after, so a shootdown that misses
+ * this CPU's bit can only precede the CR3 load that flushes the stale entries anyway. */
+void aspace_switch(aspace_t *from, aspace_t *to, unsigned cpu);
 
 /* ---- regions (mm/aspace_map.c) ---- */
 

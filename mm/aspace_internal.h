@@ -36,11 +36,9 @@ bool aspace_pte_install(aspace_t *as, uint64_t va, uint64_t phys, unsigned prot,
 void aspace_pages_clear(aspace_t *as, uint64_t start, uint64_t end);
 /* Rewrites the rights of every held page in [start, end). */
 void aspace_pages_protect(aspace_t *as, uint64_t start, uint64_t end, unsigned prot);
-/* Flushes [start, end) from the TLBs that may cache as (this CPU; others through
- * aspace_tlb_shootdown once SMP exists). */
+/* Flushes [start, end) from every TLB that may cache as: this CPU's, and by shootdown
+ * (kernel/arch/tlb.c) those of the other CPUs that have it loaded; returns when all are
+ * done, so the pages may be freed after it. */
 void aspace_tlb_flush(const aspace_t *as, uint64_t start, uint64_t end);
-/* Weak no-op until SMP: invalidate [start, end) of the space with this PML4 on every
- * other CPU that may have it loaded, and return when they have. */
-void aspace_tlb_shootdown(uint64_t pml4_phys, uint64_t start, uint64_t end);
 
 #endif

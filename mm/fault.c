@@ -26,7 +26,6 @@
 #include "sched/process.h"
 #include "sched/sched.h"
 
-#define RFLAGS_IF_BIT (1ULL << 9)
 
 static uint64_t fb_phys, fb_size;
 static aspace_fault_t last_unserved[SCHED_MAX_CPUS];
@@ -219,7 +218,7 @@ static void fault_handle(interrupt_frame_t *f)
         if (as && (read_cr3() & PTE_ADDR) == as->pml4_phys) {
             /* Serve it like the code that faulted would run: interruptible if it was (a
              * file page may have to wait for the VFS). CR2 is already read. */
-            if (f->rflags & RFLAGS_IF_BIT)
+            if (f->rflags & RFLAGS_IF)
                 cpu_sti();
             why = aspace_fault(as, va, fault_access(f->error_code));
             cpu_cli();

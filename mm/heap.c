@@ -230,15 +230,6 @@ static long heap_vmap_find(size_t n)
     return -1;
 }
 
-static void heap_vmap_release(uint64_t va, size_t mapped)
-{
-    for (size_t i = 0; i < mapped; i++) {
-        uint64_t phys = vmm_translate(va + i * PAGE_SIZE);
-        vmm_unmap_page(va + i * PAGE_SIZE);
-        pmm_free(phys);
-    }
-}
-
 static void *heap_vmap_alloc(size_t size)
 {
     size_t pages = (size + HEAP_LARGE_HDR + PAGE_SIZE - 1) / PAGE_SIZE;
@@ -251,7 +242,7 @@ static void *heap_vmap_alloc(size_t size)
         if (!phys || !vmm_map_page(va + i * PAGE_SIZE, phys, VMM_WRITE)) {
             if (phys)
                 pmm_free(phys);
-            heap_vmap_release(va, i);
+            vmm_unmap_free(va, i);
             return NULL;
         }
     }
@@ -279,7 +270,7 @@ static void heap_vmap_free(void *ptr, uint64_t caller)
     size_t pages = h->pages;
     heap.bytes_in_use -= h->size;
     h->magic = 0;
-    heap_vmap_release(page, pages);
+    vmm_unmap_free(page, pages);
     heap_vmap_mark((size_t)((page - HEAP_VMAP_BASE) / PAGE_SIZE), pages + 1, false);
 }
 
@@ -287,6 +278,7 @@ static void heap_vmap_free(void *ptr, uint64_t caller)
 
 void heap_init(void)
 {
+    mm_lock_init(&heap.lock, LOCK_RANK_HEAP);
     kprintf("heap: %u slab classes (16..%u bytes), larger blocks from page runs\n",
             HEAP_CLASSES, HEAP_SLAB_MAX);
 }

@@ -2,19 +2,25 @@
  * mm_internal.h - helpers shared by pmm, vmm and heap only: an IRQ-safe spinlock and a page
  * zeroing loop that does not depend on kernel/lib.
  *
- * The lock disables interrupts while held so that an interrupt handler allocating memory on
- * the same CPU cannot deadlock against the code it interrupted. Host unit tests are single
- * threaded and longjmp out of panics, so there the lock is a no-op.
+ * The lock is the kernel spinlock: it disables interrupts while held so that an interrupt
+ * handler allocating memory on the same CPU cannot deadlock against the code it
+ * interrupted. Host unit tests are single threaded and longjmp out of panics, so there the
+ * lock is a no-op.
  */
 #ifndef MM_MM_INTERNAL_H
 #define MM_MM_INTERNAL_H
 
 #include <stdint.h>
 #include <stddef.h>
+#include "kernel/arch/spinlock.h"
 
-typedef struct {
-    volatile uint32_t locked;
-} mm_lock_t;
+typedef spinlock_t mm_lock_t;
+
+/* Sets the lock-order rank (kernel/arch/spinlock.h) of a lock that starts zeroed. */
+static inline void mm_lock_init(mm_lock_t *l, spinlock_rank_t rank)
+{
+    *l = (mm_lock_t)SPINLOCK_INIT(rank);
+}
 
 #ifdef SPINDLE_HOST_TEST
 static inline uint64_t mm_lock_acquire(mm_lock_t *l) { (void)l; return 0; }
@@ -22,18 +28,12 @@ static inline void mm_lock_release(mm_lock_t *l, uint64_t flags) { (void)l; (voi
 #else
 static inline uint64_t mm_lock_acquire(mm_lock_t *l)
 {
-    uint64_t flags;
-    __asm__ volatile("pushfq; pop %0; cli" : "=r"(flags) : : "memory");
-    while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
-        __asm__ volatile("pause" ::: "memory");
-    return flags;
+    return spin_lock_irqsave(l);
 }
 
 static inline void mm_lock_release(mm_lock_t *l, uint64_t flags)
 {
-    __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
-    if (flags & (1u << 9))
-        __asm__ volatile("sti" ::: "memory");
+    spin_unlock_irqrestore(l, flags);
 }
 #endif
 

@@ -350,6 +350,7 @@ static void pmm_log_summary(const pmm_scan_t *sc)
 
 void pmm_init(const boot_info_t *bi)
 {
+    mm_lock_init(&pmm.lock, LOCK_RANK_PMM);
     uint64_t hhdm = bi->hhdm_size;
     pmm.limit = PAGE_ALIGN_DOWN(hhdm < HHDM_SIZE_MAX ? hhdm : HHDM_SIZE_MAX);
     pmm_scan_t sc;

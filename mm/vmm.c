@@ -12,12 +12,14 @@
  * the kernel PML4's upper half sees every later kernel mapping without any synchronisation.
  * Kernel mappings are global when the CPU has PGE; NX is used only when EFER.NXE is really on.
  * Page-table pages are never freed: unmapping clears leaves only (kernel tables are few).
- * TLB flushes are local (invlpg): once other CPUs run kernel code, changing an existing mapping
- * needs a shootdown IPI, which is not done here.
+ * vmm_map_page/vmm_unmap_page flush only this CPU's TLB; memory that other CPUs may have
+ * touched is unmapped with vmm_unmap_free, which shoots down every CPU's entries before it
+ * frees the pages.
  */
 #include "mm/vmm.h"
 #include "kernel/arch/arch.h"
 #include "kernel/arch/cpu.h"
+#include "kernel/arch/tlb.h"
 #include "kernel/kprintf.h"
 #include "kernel/ktest.h"
 #include "kernel/panic.h"
@@ -265,6 +267,8 @@ static void vmm_load(uint64_t pml4_phys)
 
 void vmm_init(const boot_info_t *bi)
 {
+    mm_lock_init(&vmm.lock, LOCK_RANK_VMM);
+    mm_lock_init(&kstacks.lock, LOCK_RANK_KSTACK);
     vmm_features_pick();
     vmm_check_image(bi);
     uint64_t pml4_phys = table_alloc_or_die();
@@ -309,16 +313,35 @@ static void kstack_slot_put(unsigned long slot)
     mm_lock_release(&kstacks.lock, lock);
 }
 
+#define UNMAP_BATCH 32
+
+/* Unmaps the pages mapped in [start, start + pages * PAGE_SIZE) and frees them, a batch at
+ * a time: a page goes back to the allocator only after every CPU dropped its TLB entry. */
+void vmm_unmap_free(uint64_t start, size_t pages)
+{
+    uint64_t phys[UNMAP_BATCH];
+    for (size_t done = 0; done < pages;) {
+        size_t n = pages - done < UNMAP_BATCH ? pages - done : UNMAP_BATCH, got = 0;
+        uint64_t from = start + done * PAGE_SIZE;
+        for (size_t i = 0; i < n; i++) {
+            uint64_t va = from + i * PAGE_SIZE;
+            uint64_t p = vmm_translate(va);
+            if (!p)
+                continue;
+            vmm_unmap_page(va);
+            phys[got++] = p;
+        }
+        tlb_shootdown(TLB_KERNEL, from, from + n * PAGE_SIZE, tlb_ready_mask());
+        for (size_t i = 0; i < got; i++)
+            pmm_free(phys[i]);
+        done += n;
+    }
+}
+
 /* Unmaps and frees [top - size, top). */
 static void kstack_release_pages(uint64_t top, size_t size)
 {
-    for (uint64_t va = top - size; va < top; va += PAGE_SIZE) {
-        uint64_t p = vmm_translate(va);
-        if (!p)
-            continue;
-        vmm_unmap_page(va);
-        pmm_free(p);
-    }
+    vmm_unmap_free(top - size, size / PAGE_SIZE);
 }
 
 uint64_t vmm_alloc_kstack(size_t size)

@@ -29,6 +29,9 @@ void vmm_init(const boot_info_t *bi);
  * when a table page can't be had or a large page (the direct map) already covers virt. */
 bool vmm_map_page(uint64_t virt, uint64_t phys, unsigned flags);
 void vmm_unmap_page(uint64_t virt);
+/* Unmaps and frees every mapped page of [start, start + pages * PAGE_SIZE), after a TLB
+ * shootdown of the range on every CPU. */
+void vmm_unmap_free(uint64_t start, size_t pages);
 /* Physical address behind virt, or 0 when unmapped. */
 uint64_t vmm_translate(uint64_t virt);
 

@@ -11,6 +11,7 @@
 #include "sched/sched.h"
 #include "kernel/arch/arch.h"
 #include "kernel/arch/cpu.h"
+#include "kernel/arch/smp.h"
 #include "kernel/kprintf.h"
 #include "kernel/lib/string.h"
 #include "kernel/panic.h"
@@ -52,8 +53,9 @@ void fpu_init_cpu(void)
     ASSERT(b >= FXSAVE_SIZE + 64);
     state_size = b;
     use_xsave = true;
-    kprintf("sched: FPU state with XSAVE, XCR0 0x%lx, %lu bytes per thread\n",
-            (unsigned long)xcr0_mask, (unsigned long)state_size);
+    if (smp_cpu_index() == 0) /* every CPU gets the same set; APs never print */
+        kprintf("sched: FPU state with XSAVE, XCR0 0x%lx, %lu bytes per thread\n",
+                (unsigned long)xcr0_mask, (unsigned long)state_size);
 }
 
 bool fpu_uses_xsave(void)

@@ -10,10 +10,9 @@
  * trace; nothing outlives its waiter. Kernel memory is therefore bounded by the number of
  * threads actually waiting (zero heap bytes per futex).
  *
- * No lost wake-ups: WAIT reads the word and links itself with interrupts disabled (the bucket
- * "lock" on one CPU), and WAKE unlinks under the same condition, so a WAKE that follows the
- * user's store either sees the waiter linked or the waiter sees the new value. The SMP issue
- * turns the interrupt-off sections into per-bucket spinlocks (taken with interrupts off).
+ * No lost wake-ups: WAIT reads the word and links itself under the scheduler lock, and WAKE
+ * unlinks under the same lock, so on any CPU a WAKE that follows the user's store either
+ * sees the waiter linked or the waiter sees the new value.
  */
 #include "sched/futex.h"
 #include <spindle/abi.h>
@@ -101,7 +100,7 @@ int futex_wait(aspace_t *as, uint64_t uaddr, uint32_t val, uint64_t timeout_ns)
     futex_bucket_t *b = futex_bucket(key);
     thread_t *self = sched_current();
     futex_waiter_t w = { .key = key, .thread = self, .bucket = b };
-    uint64_t f = sched_irq_save();
+    uint64_t f = sched_lock();
     uint32_t cur;
     if (copy_from_user(&cur, (const void *)uaddr, sizeof cur))
         err = EFAULT;
@@ -112,7 +111,7 @@ int futex_wait(aspace_t *as, uint64_t uaddr, uint32_t val, uint64_t timeout_ns)
     else if (timeout_ns == 0)
         err = ETIMEDOUT;
     if (err) {
-        sched_irq_restore(f);
+        sched_unlock(f);
         return err;
     }
     w.prev = b->tail;
@@ -130,7 +129,7 @@ int futex_wait(aspace_t *as, uint64_t uaddr, uint32_t val, uint64_t timeout_ns)
         timer_arm_timeout(self, deadline);
     sched_block_current();
     err = self->wait_result;
-    sched_irq_restore(f);
+    sched_unlock(f);
     return err;
 }
 
@@ -142,7 +141,7 @@ int64_t futex_wake(aspace_t *as, uint64_t uaddr, uint64_t n)
         return -(int64_t)err;
     futex_bucket_t *b = futex_bucket(key);
     int64_t woken = 0;
-    uint64_t f = sched_irq_save();
+    uint64_t f = sched_lock();
     for (futex_waiter_t *w = b->head, *next; w && (uint64_t)woken < n; w = next) {
         next = w->next;
         if (w->key != key)
@@ -152,7 +151,7 @@ int64_t futex_wake(aspace_t *as, uint64_t uaddr, uint64_t n)
         sched_wake(w->thread);
         woken++;
     }
-    sched_irq_restore(f);
+    sched_unlock(f);
     return woken;
 }
 

@@ -1,11 +1,12 @@
 /*
  * process.c - the process table, spawn, exit, wait and the kill-on-fault hook (see
- * process.h for the lifetime rules). Process links (children, table) change only with
- * interrupts disabled, the same discipline as the scheduler's queues.
+ * process.h for the lifetime rules). Process links (children, table) change only under
+ * the scheduler lock, like the scheduler's queues.
  */
 #include "sched/process.h"
 #include <spindle/abi.h>
 #include <spindle/errno.h>
+#include <spindle/limits.h>
 #include "kernel/arch/arch.h"
 #include "kernel/arch/cpu.h"
 #include "kernel/cmdline.h"
@@ -25,6 +26,10 @@
 static process_t kernel_process = { .pid = 0, .name = "kernel", .state = PROCESS_ALIVE };
 static process_t *process_table;  /* every user process, linked through next_in_table */
 static uint64_t next_pid = 1;
+/* Processes counted against SPINDLE_PROCESS_MAX: taken when a spawn starts, given back when
+ * the spawn fails or the process's entry is freed (process_free_zombie). Atomic, so a
+ * spawn is refused before it allocates anything. */
+static uint32_t process_slots;
 
 process_t *process_kernel(void)
 {
@@ -64,12 +69,31 @@ static void table_remove(process_t *p)
 
 size_t process_count(void)
 {
-    uint64_t f = sched_irq_save();
+    uint64_t f = sched_lock();
     size_t n = 0;
     for (process_t *p = process_table; p; p = p->next_in_table)
         n++;
-    sched_irq_restore(f);
+    sched_unlock(f);
     return n;
+}
+
+size_t process_slots_used(void)
+{
+    return __atomic_load_n(&process_slots, __ATOMIC_RELAXED);
+}
+
+static bool process_slot_take(void)
+{
+    if (__atomic_add_fetch(&process_slots, 1, __ATOMIC_RELAXED) <= SPINDLE_PROCESS_MAX)
+        return true;
+    __atomic_sub_fetch(&process_slots, 1, __ATOMIC_RELAXED);
+    return false;
+}
+
+static void process_slot_release(void)
+{
+    uint32_t was = __atomic_fetch_sub(&process_slots, 1, __ATOMIC_RELAXED);
+    ASSERT(was > 0);
 }
 
 static const char *path_basename(const char *path)
@@ -92,6 +116,10 @@ uint64_t process_spawn(process_t *parent, const spawn_request_t *req, int *err)
     exec_start_t start;
     process_t *p = NULL;
     aspace_t *as = NULL;
+    bool slot = false, thread_slot = false;
+    *err = EAGAIN;
+    if (!(slot = process_slot_take()))
+        goto fail;
     *err = vfs_read_whole(req->cwd ? req->cwd : vfs_root(), req->path, PROCESS_PROGRAM_MAX,
                           &file, &size);
     if (*err) {
@@ -120,18 +148,22 @@ uint64_t process_spawn(process_t *parent, const spawn_request_t *req, int *err)
         p->cwd = vfs_root();
         vnode_get(p->cwd);
     }
+    *err = thread_slot_take(p);
+    if (*err)
+        goto fail;
+    thread_slot = true;
     p->main_thread = thread_create_user(p, p->name, start.entry, start.stack_pointer);
     if (!p->main_thread) {
         *err = ENOMEM;
         goto fail;
     }
-    uint64_t f = sched_irq_save();
+    uint64_t f = sched_lock();
     p->pid = next_pid++;
     p->parent = parent;
     p->next_sibling = parent->children;
     parent->children = p;
     table_add(p);
-    sched_irq_restore(f);
+    sched_unlock(f);
     *err = 0;
     trace_process_started(parent, p, req->argv, req->argc);
     sched_start(p->main_thread);
@@ -144,7 +176,11 @@ fail:
         vnode_put(req->cwd);
     fdtable_destroy(req->fdt);
     aspace_destroy(as);
+    if (thread_slot)
+        thread_slot_release(p);
     kfree(p);
+    if (slot)
+        process_slot_release();
     return 0;
 }
 
@@ -158,17 +194,18 @@ static void child_unlink(process_t *parent, process_t *c)
     }
 }
 
-/* Interrupts off. Frees a zombie that nobody will wait for any more. */
+/* Scheduler lock held. Frees a zombie that nobody will wait for any more. */
 static void process_free_zombie(process_t *p)
 {
     ASSERT(p->state == PROCESS_ZOMBIE && !p->aspace);
     table_remove(p);
     kfree(p);
+    process_slot_release();
 }
 
 uint64_t process_wait(process_t *parent, uint64_t pid, bool nohang, uint64_t *status, int *err)
 {
-    uint64_t f = sched_irq_save();
+    uint64_t f = sched_lock();
     for (;;) {
         bool any = false;
         for (process_t *c = parent->children; c; c = c->next_sibling) {
@@ -181,18 +218,18 @@ uint64_t process_wait(process_t *parent, uint64_t pid, bool nohang, uint64_t *st
             *status = c->exit_status;
             child_unlink(parent, c);
             process_free_zombie(c);
-            sched_irq_restore(f);
+            sched_unlock(f);
             return got;
         }
         if (!any || nohang) {
-            sched_irq_restore(f);
+            sched_unlock(f);
             if (!any)
                 *err = ECHILD;
             return any ? 0 : ERR;
         }
         sched_wait(&parent->child_waiters);
         if (parent->kill_pending) {
-            sched_irq_restore(f);
+            sched_unlock(f);
             process_check_killed();
         }
     }
@@ -225,14 +262,14 @@ int process_kill(uint64_t pid, uint64_t code)
         return EINVAL;
     if (pid == kernel_process.pid)
         return EPERM;
-    uint64_t f = sched_irq_save();
+    uint64_t f = sched_lock();
     process_t *p = process_find_live(pid);
     if (!p) {
-        sched_irq_restore(f);
+        sched_unlock(f);
         return ESRCH;
     }
     if (!process_may_kill(process_current(), p)) {
-        sched_irq_restore(f);
+        sched_unlock(f);
         return EPERM;
     }
     if (!p->kill_pending) {
@@ -241,7 +278,7 @@ int process_kill(uint64_t pid, uint64_t code)
     }
     sched_wake_all(&p->child_waiters); /* only p's own threads wait there */
     thread_interrupt_all(p);            /* futex, sleep, ... */
-    sched_irq_restore(f);
+    sched_unlock(f);
     if (p == process_current())
         process_check_killed();
     return 0;
@@ -258,7 +295,7 @@ void process_exit_current(uint64_t status)
 {
     process_t *p = process_current();
     ASSERT(p != &kernel_process);
-    cpu_cli();
+    sched_lock(); /* held to the end: this thread never returns */
     /* The first exit or kill decides the status; every other thread stops at its next safe
      * point and the last one out tears the process down (sched/thread.c). */
     if (!p->kill_pending) {
@@ -274,7 +311,7 @@ void process_exit_current(uint64_t status)
     p->fdt = NULL;
     vnode_put(p->cwd);
     p->cwd = NULL;
-    cpu_cli(); /* nothing may switch to this thread's address space from here on */
+    ASSERT(sched_lock_held()); /* nothing may switch to this space from here on */
     aspace_t *as = p->aspace;
     p->aspace = NULL;
     aspace_activate(NULL);
@@ -349,7 +386,7 @@ static struct fdtable *process_console_fds(int *err)
 
 bool process_info(uint64_t pid, process_info_t *out)
 {
-    uint64_t f = sched_irq_save();
+    uint64_t f = sched_lock();
     process_t *p = process_table;
     while (p && p->pid != pid)
         p = p->next_in_table;
@@ -361,18 +398,18 @@ bool process_info(uint64_t pid, process_info_t *out)
         out->threads = p->thread_count;
         out->memory_pages = p->aspace ? p->aspace->user_pages + p->aspace->table_pages : 0;
     }
-    sched_irq_restore(f);
+    sched_unlock(f);
     return p != NULL;
 }
 
 bool process_next_pid(uint64_t from, uint64_t *pid)
 {
-    uint64_t f = sched_irq_save();
+    uint64_t f = sched_lock();
     uint64_t best = 0;
     for (process_t *p = process_table; p; p = p->next_in_table)
         if (p->pid >= from && (!best || p->pid < best))
             best = p->pid;
-    sched_irq_restore(f);
+    sched_unlock(f);
     *pid = best;
     return best != 0;
 }

@@ -39,6 +39,7 @@ typedef struct process {
     thread_t *main_thread;
     thread_t *threads;              /* threads that have not exited (sched/thread.c) */
     uint32_t thread_count;
+    uint32_t thread_slots;          /* threads counted against the limits (sched/thread.c) */
     struct process *parent;         /* NULL once orphaned */
     struct process *children;       /* first child; siblings linked by next_sibling */
     struct process *next_sibling;
@@ -69,7 +70,7 @@ process_t *process_kernel(void);
 process_t *process_current(void);
 
 /* Starts a child of parent. Returns its pid, or 0 with *err set (ENOENT, ENOEXEC, E2BIG,
- * ENOMEM). */
+ * ENOMEM, EAGAIN: SPINDLE_PROCESS_MAX processes exist already, see spindle/limits.h). */
 uint64_t process_spawn(process_t *parent, const spawn_request_t *req, int *err);
 /* Waits for child pid (WAIT_ANY: any). Returns its pid and stores its status, 0 when
  * nohang and none has ended, or ERR with *err = ECHILD. */
@@ -89,6 +90,8 @@ int process_run_init(void);
 
 /* Counts processes in the table (tests). */
 size_t process_count(void);
+/* Processes counted against SPINDLE_PROCESS_MAX: those in the table and spawns under way. */
+size_t process_slots_used(void);
 
 /* A copy of what procfs shows about one process (alive or zombie). */
 typedef struct {

@@ -2,7 +2,7 @@
  * runq.c - the per-CPU run queue: a leftist min-heap of READY threads keyed by
  * (vruntime, tid), linked through the threads themselves (no allocation). Insert and
  * pop-min merge along right spines, which a leftist heap keeps at most log2(n + 1) long, so
- * each costs O(log n) even in the worst case. Interrupts are off for every call.
+ * each costs O(log n) even in the worst case. The scheduler lock is held for every call.
  *
  * sched_verify() re-derives every invariant the scheduler relies on; it runs on each
  * decision when sched_verify_enabled (command-line flag `sched_verify`, and under `ktest`).
@@ -144,8 +144,8 @@ const char *sched_check(const sched_cpu_t *cpu)
 
 void sched_verify(sched_cpu_t *cpu)
 {
-    if (cpu_irqs_enabled())
-        panic("sched_verify: called with interrupts on");
+    if (!sched_lock_held())
+        panic("sched_verify: called without the scheduler lock");
     const char *why = sched_check(cpu);
     if (why)
         panic("sched_verify: cpu %u: %s", cpu->index, why);

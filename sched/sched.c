@@ -17,6 +17,9 @@
 #include <spindle/errno.h>
 #include "kernel/arch/apic.h"
 #include "kernel/arch/cpu.h"
+#include "kernel/arch/smp.h"
+#include "kernel/arch/spinlock.h"
+#include "kernel/arch/tlb.h"
 #include "kernel/cmdline.h"
 #include "kernel/lib/string.h"
 #include "kernel/panic.h"
@@ -28,7 +31,6 @@
 #include "sched/thread.h"
 
 #define MSR_TSC_AUX 0xC0000103
-#define RFLAGS_IF   (1ULL << 9)
 /* The top 16 bytes of every thread's kernel stack: a magic word and the owner
  * (sched_current). IST stacks come from the same allocator but hold the CPU's interrupt
  * frame there (SS at top - 8), so both words and the owner's own kstack_top are checked. */
@@ -47,6 +49,8 @@ static sched_cpu_t sched_cpus[SCHED_MAX_CPUS];
 static uint64_t next_tid = 1;
 static bool have_rdtscp;
 static bool sched_tickless_enabled;
+static bool sched_ready;              /* the boot CPU finished sched_init */
+static struct process *sched_kproc;   /* owner of the idle threads */
 bool sched_verify_enabled;
 
 extern void sched_kthread_entry(void);
@@ -64,19 +68,6 @@ uint32_t sched_nice_to_weight(int nice)
 {
     ASSERT(nice >= SCHED_NICE_MIN && nice <= SCHED_NICE_MAX);
     return nice_weights[nice - SCHED_NICE_MIN];
-}
-
-uint64_t sched_irq_save(void)
-{
-    uint64_t f;
-    __asm__ volatile("pushfq; pop %0; cli" : "=r"(f) : : "memory");
-    return f;
-}
-
-void sched_irq_restore(uint64_t flags)
-{
-    if (flags & RFLAGS_IF)
-        cpu_sti();
 }
 
 void sched_init_cpu(unsigned index)
@@ -186,9 +177,9 @@ static thread_t *thread_alloc(struct process *p, const char *name)
     ASSERT((t->kstack_top & (VMM_KSTACK_SLOT - 1)) == 0);
     *(uint64_t *)(t->kstack_top - KSTACK_MAGIC_AT) = KSTACK_MAGIC;
     *(thread_t **)(t->kstack_top - KSTACK_OWNER) = t;
-    uint64_t f = sched_irq_save();
+    uint64_t f = sched_lock();
     t->tid = next_tid++;
-    sched_irq_restore(f);
+    sched_unlock(f);
     t->process = p;
     t->ctx.kernel_rsp = t->kstack_top - KSTACK_RESERVED;
     t->weight = SCHED_NICE_0_WEIGHT;
@@ -267,7 +258,16 @@ void sched_finish_switch(void)
     }
 }
 
-/* Interrupts are off. Loads next's user-facing state and switches stacks. */
+/* A new thread's first code (switch.S trampoline): the switch that started it left the
+ * scheduler lock held for it at depth 1; drop it (interrupts stay off until its entry). */
+void sched_thread_first_run(void)
+{
+    sched_finish_switch();
+    sched_lock_set_depth(1);
+    sched_unlock(0);
+}
+
+/* Scheduler lock held. Loads next's user-facing state and switches stacks. */
 static void sched_switch_to(sched_cpu_t *cpu, thread_t *next)
 {
     thread_t *prev = cpu->current;
@@ -285,13 +285,18 @@ static void sched_switch_to(sched_cpu_t *cpu, thread_t *next)
         arch_set_kernel_stack(cpu->index, next->kstack_top - KSTACK_RESERVED);
     /* CR3 always holds the current thread's space (an exiting process drops its own to
      * NULL before its last thread leaves), so equal spaces need no reload. */
-    const aspace_t *prev_as = prev->process ? prev->process->aspace : NULL;
-    const aspace_t *next_as = next->process ? next->process->aspace : NULL;
+    aspace_t *prev_as = prev->process ? prev->process->aspace : NULL;
+    aspace_t *next_as = next->process ? next->process->aspace : NULL;
     if (prev_as != next_as)
-        aspace_activate(next_as);
+        aspace_switch(prev_as, next_as, cpu->index);
     cpu->current = next;
     cpu->switches++;
+    prev->last_ran_ns = clock_now_ns();
+    if (lock_debug_enabled)
+        lock_debug_check_switch(sched_lock_id());
+    prev->lock_depth = sched_lock_depth();
     sched_switch_stacks(&prev->saved_rsp, next->saved_rsp);
+    sched_lock_set_depth(prev->lock_depth); /* prev is the thread running again here */
     sched_finish_switch();
 }
 
@@ -320,12 +325,12 @@ static void sched_update_min_vruntime(sched_cpu_t *cpu)
         cpu->min_vruntime = v;
 }
 
-/* Interrupts off. The current thread's state says what becomes of it: RUNNING goes back on
+/* Scheduler lock held. The current thread's state says what becomes of it: RUNNING goes back on
  * the queue (preemption, yield), BLOCKED and DEAD do not. Picks the smallest vruntime. */
 static void sched_reschedule(sched_cpu_t *cpu)
 {
     thread_t *prev = cpu->current;
-    ASSERT(!cpu_irqs_enabled());
+    ASSERT(sched_lock_held());
     ASSERT(prev->preempt_count == 0);
     if (cpu->tickless) { /* leaving idle: whoever runs next needs its slice ended */
         cpu->tickless = false;
@@ -355,67 +360,88 @@ static void sched_reschedule(sched_cpu_t *cpu)
     sched_switch_to(cpu, next);
 }
 
+/* t was put on cpu's queue: make cpu look at it now if it should run it. */
+static void sched_kick(sched_cpu_t *cpu, const thread_t *t)
+{
+    thread_t *cur = cpu->current;
+    if (cur == cpu->idle) {
+        cpu->need_resched = true;
+    } else {
+        sched_account(cpu, cur, clock_now_ns());
+        if (t->vruntime + SCHED_WAKE_GRAN < cur->vruntime)
+            cpu->need_resched = true;
+    }
+    if (cpu->need_resched && cpu != sched_cpu_this())
+        ipi_send_resched(cpu->index);
+}
+
+void sched_start_on(thread_t *t, unsigned cpu)
+{
+    ASSERT(cpu < SCHED_MAX_CPUS && sched_cpus[cpu].online);
+    t->cpu = cpu;
+    t->pinned = true;
+    sched_start(t);
+}
+
 void sched_start(thread_t *t)
 {
-    uint64_t f = sched_irq_save();
-    sched_cpu_t *cpu = sched_cpu_this();
+    uint64_t f = sched_lock();
+    sched_cpu_t *cpu = sched_place(t, false);
     t->cpu = cpu->index;
     t->vruntime = cpu->min_vruntime;
     t->state = THREAD_READY;
     runq_insert(cpu, t);
-    if (cpu->current == cpu->idle)
+    if (cpu->current == cpu->idle) {
         cpu->need_resched = true;
-    sched_irq_restore(f);
+        if (cpu != sched_cpu_this())
+            ipi_send_resched(cpu->index);
+    }
+    sched_unlock(f);
 }
 
 void sched_yield(void)
 {
-    uint64_t f = sched_irq_save();
+    uint64_t f = sched_lock();
     sched_cpu_t *cpu = sched_cpu_this();
     if (cpu->rq_root)
         sched_reschedule(cpu);
-    sched_irq_restore(f);
+    sched_unlock(f);
 }
 
 void sched_block_current(void)
 {
-    uint64_t f = sched_irq_save();
+    uint64_t f = sched_lock();
     sched_cpu_t *cpu = sched_cpu_this();
     ASSERT(cpu->current->state == THREAD_BLOCKED);
     ASSERT(cpu->current != cpu->idle);
     sched_reschedule(cpu);
-    sched_irq_restore(f);
+    sched_unlock(f);
 }
 
 void sched_wake(thread_t *t)
 {
-    uint64_t f = sched_irq_save();
+    uint64_t f = sched_lock();
     if (t->state == THREAD_BLOCKED) {
-        sched_cpu_t *cpu = sched_cpu(t->cpu);
         timer_disarm(t);
         t->wait_cancel = NULL;
         t->wait_obj = NULL;
+        sched_cpu_t *cpu = sched_place(t, true);
+        if (cpu->index != t->cpu)
+            sched_rebase(t, sched_cpu(t->cpu), cpu);
         uint64_t floor = cpu->min_vruntime > SCHED_WAKE_CREDIT
                              ? cpu->min_vruntime - SCHED_WAKE_CREDIT : 0;
         if (t->vruntime < floor)
             t->vruntime = floor;
         t->state = THREAD_READY;
         runq_insert(cpu, t);
-        thread_t *cur = cpu->current;
-        if (cur == cpu->idle) {
-            cpu->need_resched = true;
-        } else {
-            sched_account(cpu, cur, clock_now_ns());
-            if (t->vruntime + SCHED_WAKE_GRAN < cur->vruntime)
-                cpu->need_resched = true;
-        }
+        sched_kick(cpu, t);
     }
-    sched_irq_restore(f);
+    sched_unlock(f);
 }
 
 void sched_exit_current(void)
 {
-    cpu_cli();
+    sched_lock(); /* never released by this thread: the next one takes it over */
     sched_cpu_t *cpu = sched_cpu_this();
     thread_t *cur = cpu->current;
     ASSERT(cur != cpu->idle && cur->kstack_top);
@@ -434,7 +460,7 @@ static void sched_queue_cancel(thread_t *t)
 
 void sched_wait(thread_queue_t *q)
 {
-    ASSERT(!cpu_irqs_enabled());
+    ASSERT(sched_lock_held());
     thread_t *cur = sched_current();
     cur->state = THREAD_BLOCKED;
     cur->wait_result = 0;
@@ -446,22 +472,26 @@ void sched_wait(thread_queue_t *q)
 
 void sched_wake_all(thread_queue_t *q)
 {
-    uint64_t f = sched_irq_save();
+    uint64_t f = sched_lock();
     thread_t *t;
     while ((t = queue_pop(q)))
         sched_wake(t);
-    sched_irq_restore(f);
+    sched_unlock(f);
 }
 
 void sched_interrupt(thread_t *t)
 {
-    uint64_t f = sched_irq_save();
+    uint64_t f = sched_lock();
     if (t->state == THREAD_BLOCKED && t->wait_cancel) {
         t->wait_cancel(t);
         t->wait_result = EINTR;
         sched_wake(t);
+    } else if (t->state == THREAD_RUNNING && t->cpu != sched_cpu_this()->index) {
+        /* Running elsewhere: an IPI makes it look at its process (kill, exit) now rather
+         * than at its next tick. */
+        ipi_send_resched(t->cpu);
     }
-    sched_irq_restore(f);
+    sched_unlock(f);
 }
 
 void sched_preempt_disable(void)
@@ -475,12 +505,13 @@ void sched_preempt_enable(void)
     __asm__ volatile("" ::: "memory");
     thread_t *t = sched_current();
     ASSERT(t->preempt_count > 0);
-    if (__atomic_sub_fetch(&t->preempt_count, 1, __ATOMIC_RELAXED) == 0 && cpu_irqs_enabled()) {
-        uint64_t f = sched_irq_save();
+    if (__atomic_sub_fetch(&t->preempt_count, 1, __ATOMIC_RELAXED) == 0 && cpu_irqs_enabled() &&
+        sched_cpu_this()->need_resched) {
+        uint64_t f = sched_lock();
         sched_cpu_t *cpu = sched_cpu_this();
         if (cpu->need_resched)
             sched_reschedule(cpu);
-        sched_irq_restore(f);
+        sched_unlock(f);
     }
 }
 
@@ -488,7 +519,7 @@ int sched_set_nice(thread_t *t, int nice)
 {
     if (nice < SCHED_NICE_MIN || nice > SCHED_NICE_MAX)
         return EINVAL;
-    uint64_t f = sched_irq_save();
+    uint64_t f = sched_lock();
     sched_cpu_t *cpu = sched_cpu(t->cpu);
     if (t->state == THREAD_RUNNING)
         sched_account(cpu, t, clock_now_ns()); /* time so far at the old weight */
@@ -497,7 +528,7 @@ int sched_set_nice(thread_t *t, int nice)
     cpu->rq_weight -= queued ? t->weight : 0;
     t->weight = sched_nice_to_weight(nice);
     cpu->rq_weight += queued ? t->weight : 0;
-    sched_irq_restore(f);
+    sched_unlock(f);
     return 0;
 }
 
@@ -505,19 +536,24 @@ int sched_set_nice(thread_t *t, int nice)
 
 void sched_timer_tick(void)
 {
+    uint64_t f = sched_lock();
     sched_cpu_t *cpu = sched_cpu_this();
     uint64_t now = clock_now_ns();
+    cpu->ticks++;
     timer_expire(cpu, now);
     thread_t *cur = cpu->current;
     if (cur == cpu->idle) {
-        if (cpu->rq_root)
+        if (cpu->rq_root || sched_pull(cpu, 1))
             cpu->need_resched = true;
+        sched_unlock(f);
         return;
     }
     sched_account(cpu, cur, now);
+    sched_pull(cpu, 2);
     thread_t *min = runq_peek_min(cpu);
     if (min && min->vruntime < cur->vruntime)
         cpu->need_resched = true;
+    sched_unlock(f);
 }
 
 void sched_interrupt_exit(interrupt_frame_t *frame)
@@ -526,26 +562,34 @@ void sched_interrupt_exit(interrupt_frame_t *frame)
     if (frame->vector == VECTOR_NMI || frame->vector == VECTOR_DOUBLE_FAULT ||
         frame->vector == VECTOR_MACHINE_CHECK)
         return;
-    sched_cpu_t *cpu = sched_cpu_this();
-    if (cpu->need_resched && (frame->rflags & RFLAGS_IF) && cpu->current->preempt_count == 0)
-        sched_reschedule(cpu);
+    if (frame->rflags & RFLAGS_IF) {
+        uint64_t f = sched_lock();
+        sched_cpu_t *cpu = sched_cpu_this();
+        if (cpu->need_resched && cpu->current->preempt_count == 0)
+            sched_reschedule(cpu);
+        sched_unlock(f);
+    }
     if ((frame->cs & 3) == 3)
         process_check_killed();
 }
 
+/* The flag is read without the lock first: a remote waker sets it under the lock and then
+ * sends an IPI, so a stale read here only delays the switch to that interrupt. */
 void sched_syscall_exit(void)
 {
-    uint64_t f = sched_irq_save();
+    if (!__atomic_load_n(&sched_cpu_this()->need_resched, __ATOMIC_RELAXED))
+        return;
+    uint64_t f = sched_lock();
     sched_cpu_t *cpu = sched_cpu_this();
     if (cpu->need_resched && cpu->current->preempt_count == 0)
         sched_reschedule(cpu);
-    sched_irq_restore(f);
+    sched_unlock(f);
 }
 
 /* ---------------------------------------------------------------- idle and boot */
 
 /* Nothing to run: instead of a tick every period, one timer interrupt at the earliest
- * timer deadline (none at all without timers). Interrupts off. */
+ * timer deadline (none at all without timers). Scheduler lock held. */
 static void sched_idle_stop_tick(sched_cpu_t *cpu)
 {
     if (!sched_tickless_enabled)
@@ -559,18 +603,23 @@ static void sched_idle_stop_tick(sched_cpu_t *cpu)
         cpu->tickless = true;
 }
 
+/* A waker that queues work here sends a reschedule IPI after it sets need_resched; the IPI
+ * stays pending while interrupts are off, and sti's shadow makes hlt take it, so no
+ * wake-up is lost between the unlock and the hlt. */
 static void sched_idle_loop(void *arg)
 {
     (void)arg;
     for (;;) {
-        cpu_cli();
+        uint64_t f = sched_lock();
         sched_cpu_t *cpu = sched_cpu_this();
-        if (cpu->rq_root) {
-            sched_reschedule(cpu); /* back here with interrupts off once nothing is runnable */
+        if (cpu->rq_root || sched_pull(cpu, 1)) {
+            sched_reschedule(cpu); /* back here, lock held, once nothing is runnable */
+            sched_unlock(f);
             continue;
         }
         sched_idle_stop_tick(cpu);
-        __asm__ volatile("sti; hlt" ::: "memory"); /* sti's shadow: no wake-up is lost */
+        sched_unlock(f & ~RFLAGS_IF);
+        __asm__ volatile("sti; hlt" ::: "memory");
     }
 }
 
@@ -602,4 +651,39 @@ void sched_init(struct process *kproc)
     ASSERT(cpu->idle);
     cpu->idle->state = THREAD_READY;
     cpu->idle->cpu = cpu->index;
+    cpu->online = true;
+    sched_kproc = kproc;
+    __atomic_store_n(&sched_ready, true, __ATOMIC_RELEASE); /* APs may join now */
+}
+
+/* An AP, online and parked (kernel/arch/smp.c), joins once the boot CPU has the scheduler
+ * and the LAPIC timer set up. Its bring-up context becomes its idle thread (pinned: it
+ * runs on the bring-up stack, which is not a thread stack). */
+void sched_ap_entry(unsigned index)
+{
+    while (!__atomic_load_n(&sched_ready, __ATOMIC_ACQUIRE))
+        cpu_pause();
+    sched_init_cpu(index);
+    tlb_flush_all_local(); /* kernel mappings may have changed while it waited */
+    sched_cpu_t *cpu = &sched_cpus[index];
+    thread_t *idle = kzalloc(sizeof *idle);
+    if (!idle || !fpu_alloc_state(idle))
+        panic("sched: no memory for CPU %u's idle thread", index);
+    uint64_t f = sched_lock();
+    idle->tid = next_tid++;
+    sched_unlock(f);
+    idle->process = sched_kproc;
+    idle->state = THREAD_RUNNING;
+    idle->weight = SCHED_NICE_0_WEIGHT;
+    idle->cpu = index;
+    strlcpy(idle->name, "idle", sizeof idle->name);
+    cpu->current = cpu->idle = idle;
+    wrmsr(MSR_KERNEL_GS_BASE, (uint64_t)&idle->ctx);
+    apic_timer_start_ap();
+    tlb_cpu_ready(index);
+    f = sched_lock();
+    cpu->online = true;
+    sched_unlock(f);
+    cpu_sti();
+    sched_idle_loop(NULL);
 }

@@ -9,8 +9,10 @@
  * code on IST stacks fall back to the per-CPU record, found through IA32_TSC_AUX/RDTSCP
  * (CPU 0 without RDTSCP, which is fine while only the boot CPU runs).
  *
- * Locking: each CPU's run queue and timer list are touched only with interrupts disabled on
- * that CPU (one CPU for now; the SMP issue adds the per-queue lock held across the switch).
+ * Locking: every run queue, timer list, thread state and wait queue is covered by the one
+ * scheduler lock (sched_lock: recursive, interrupts off, held across the switch; sched.c).
+ * Threads are placed on the least loaded CPU, woken where their cache is warm, pulled by
+ * idle CPUs; a CPU that gets work from another is kicked with a reschedule IPI.
  * Preemption: a timer tick or a wake-up sets cpu->need_resched; the switch happens when an
  * interrupt returns to code that had interrupts enabled and preempt_count == 0, or when a
  * system call returns. Interrupts-off sections are therefore never preempted.
@@ -60,13 +62,14 @@ typedef struct thread {
     uint32_t weight;          /* from nice */
     int nice;
     unsigned cpu;             /* CPU whose run queue it belongs to */
+    bool pinned;              /* never moves off cpu (sched_start_on) */
     int preempt_count;        /* > 0: not preempted (interrupts still taken) */
     bool on_rq;
     uint32_t rq_rank;         /* leftist heap: length of the right spine */
     struct thread *rq_left, *rq_right;
 
     /* Blocking: who can take it off what it waits on, and why it woke. */
-    void (*wait_cancel)(struct thread *t); /* unlinks t (interrupts off); NULL: not cancellable */
+    void (*wait_cancel)(struct thread *t); /* unlinks t (scheduler lock held); NULL: not cancellable */
     void *wait_obj;
     int wait_result;          /* 0, EINTR or ETIMEDOUT */
 
@@ -74,7 +77,10 @@ typedef struct thread {
     uint64_t timer_deadline;
     void (*timer_fn)(struct thread *t);
     struct thread *timer_next, *timer_prev;
+    unsigned timer_cpu;       /* whose list it is on */
     bool timer_armed;
+    uint32_t lock_depth;      /* scheduler lock depth while switched out (sched_lock) */
+    uint64_t last_ran_ns;     /* when it last left a CPU (cache-warm placement) */
 
     uint64_t ustack_base, ustack_len; /* user stack region the kernel made (thread.c), or 0 */
 
@@ -100,6 +106,9 @@ typedef struct {
     uint64_t min_vruntime;    /* never decreases; where new and woken threads are placed */
     bool need_resched;
     bool tickless;            /* idle stopped the periodic tick (one-shot to the next timer) */
+    bool online;              /* schedules threads (boot CPU, and each AP from sched_ap_entry) */
+    uint64_t ticks;           /* timer ticks seen by this CPU */
+    uint64_t steals;          /* threads pulled from other CPUs' queues */
     uint64_t switches;
     /* Armed timers, earliest first (sched/timer.c). */
     thread_t *timers;
@@ -125,32 +134,52 @@ void thread_destroy_unstarted(thread_t *t);
 /* The saved user registers of a thread that has not run yet (to pass arguments). */
 interrupt_frame_t *thread_user_frame(thread_t *t);
 
-/* Puts a READY/new thread on the run queue. */
+/* Puts a READY/new thread on the run queue of the least loaded CPU. */
 void sched_start(thread_t *t);
+/* The same, on CPU cpu (online), where it stays for its whole life. */
+void sched_start_on(thread_t *t, unsigned cpu);
 void sched_yield(void);
-/* The caller set its state to THREAD_BLOCKED with interrupts off; runs someone else until
- * sched_wake(). Returns with interrupts as they were at the sched_block_current() call. */
+/* The caller set its state to THREAD_BLOCKED under the scheduler lock; runs someone else
+ * until sched_wake(). Returns with the lock held as at the call. */
 void sched_block_current(void);
 void sched_wake(thread_t *t);
 /* The current thread ends: its stack and struct are freed after the next switch. */
 __attribute__((noreturn)) void sched_exit_current(void);
 
-/* Wait queues: sched_wait() must be called with interrupts disabled, after the caller
- * checked its condition, so a wake-up cannot be lost on this CPU. */
+/* Wait queues: sched_wait() must be called with the scheduler lock held, after the caller
+ * checked its condition, so a wake-up cannot be lost on any CPU. */
 void sched_wait(thread_queue_t *q);
 void sched_wake_all(thread_queue_t *q);
-/* Unlinks t from q; false when it was not there. Interrupts off. */
+/* Unlinks t from q; false when it was not there. Scheduler lock held. */
 bool sched_queue_remove(thread_queue_t *q, thread_t *t);
 
 /* Takes a blocked thread off whatever it waits on (if cancellable) and wakes it with
- * wait_result = EINTR. Used to stop the threads of an exiting process. */
+ * wait_result = EINTR; a thread running on another CPU gets a reschedule IPI, so it checks
+ * its process at once. Used to stop the threads of an exiting process. */
 void sched_interrupt(thread_t *t);
 
 /* Called by new threads and after every switch (switch.S trampoline / sched.c). */
 void sched_finish_switch(void);
 
-uint64_t sched_irq_save(void);
-void sched_irq_restore(uint64_t flags);
+/* The scheduler lock (recursive; interrupts off while held; see sched.c). sched_lock
+ * returns the RFLAGS to hand back to sched_unlock. */
+uint64_t sched_lock(void);
+void sched_unlock(uint64_t flags);
+bool sched_lock_held(void);
+/* The switch path (sched.c): the depth travels with the thread, the lock with the CPU. */
+uint32_t sched_lock_depth(void);
+void sched_lock_set_depth(uint32_t depth);
+const void *sched_lock_id(void);
+
+/* Placement and balancing (sched/balance.c); scheduler lock held. */
+unsigned sched_load(const sched_cpu_t *cpu);
+bool sched_pinned(const thread_t *t);
+/* The CPU a new (woken false) or woken thread should be queued on. */
+sched_cpu_t *sched_place(thread_t *t, bool woken);
+/* Moves t's vruntime from one queue's scale to another's. */
+void sched_rebase(thread_t *t, const sched_cpu_t *from, const sched_cpu_t *to);
+/* Pulls one queued thread onto cpu from a CPU with at least margin more load. */
+bool sched_pull(sched_cpu_t *cpu, unsigned margin);
 
 /* Preemption off/on for the current thread (interrupts stay on). */
 void sched_preempt_disable(void);
@@ -166,7 +195,7 @@ void sched_timer_tick(void);
 void sched_interrupt_exit(interrupt_frame_t *frame);
 void sched_syscall_exit(void);
 
-/* Run queue (sched/runq.c); interrupts off. */
+/* Run queue (sched/runq.c); scheduler lock held. */
 void runq_insert(sched_cpu_t *cpu, thread_t *t);
 thread_t *runq_pop_min(sched_cpu_t *cpu);
 thread_t *runq_peek_min(const sched_cpu_t *cpu);
@@ -187,7 +216,7 @@ void fpu_restore(thread_t *t);
 size_t fpu_state_size(void);
 bool fpu_uses_xsave(void);
 
-/* Timers (sched/timer.c); interrupts off for the arm/disarm calls. */
+/* Timers (sched/timer.c); scheduler lock held for the arm/disarm calls. */
 void timer_arm(thread_t *t, uint64_t deadline_ns, void (*fn)(thread_t *t));
 void timer_disarm(thread_t *t);
 /* Runs the function of every timer whose deadline has passed (tick context). */

@@ -101,7 +101,7 @@ KTEST(sched_current_is_found_from_the_kernel_stack)
     t_whoami_t w = { 0 };
     w.self = thread_create_kernel(process_kernel(), "whoami", t_whoami, &w);
     KTEST_EXPECT(w.self);
-    sched_start(w.self);
+    sched_start_on(w.self, sched_cpu_this()->index); /* the checks assume one CPU */
     while (!w.done)
         sched_yield();
     KTEST_EXPECT(w.seen == w.self);
@@ -140,7 +140,7 @@ static bool t_spinners_run(t_spinner_t *s, int n, const int *nice, uint64_t ms)
         if (!t)
             return false;
         sched_set_nice(t, nice[i]);
-        sched_start(t);
+        sched_start_on(t, sched_cpu_this()->index);
     }
     sched_sleep_ns(ms * 1000000ULL);
     for (int i = 0; i < n; i++)

@@ -31,7 +31,7 @@ sched_switch_stacks:
  * r12 (a user thread's r12 is the iretq path, with RSP at its interrupt frame). */
     .globl sched_thread_trampoline
 sched_thread_trampoline:
-    call sched_finish_switch
+    call sched_thread_first_run     /* frees a dead predecessor, drops the scheduler lock */
     jmpq *%r12
 
 /* User threads: a kill() may have come before the first run; then leave through iretq

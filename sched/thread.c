@@ -1,22 +1,63 @@
 /*
- * thread.c - the threads of user processes (see thread.h): membership, THREAD_CREATE and
- * leaving. Lists change with interrupts disabled (the scheduler's discipline).
+ * thread.c - the threads of user processes (see thread.h): membership, THREAD_CREATE,
+ * leaving, and the thread limits. Lists change under the scheduler lock; the limit counters
+ * are atomics, so a slot is taken before anything is allocated and no two creators can both
+ * take the last one.
  */
 #include "sched/thread.h"
 #include <spindle/errno.h>
+#include <spindle/limits.h>
 #include "kernel/arch/cpu.h"
 #include "kernel/panic.h"
 #include "kernel/uaccess.h"
 #include "mm/aspace.h"
+#include "mm/pmm.h"
 #include "sched/process.h"
+
+/* User threads of the whole system counted against SPINDLE_THREAD_MAX (each also counts in
+ * its process's thread_slots against SPINDLE_THREADS_PER_PROCESS_MAX). */
+static uint32_t thread_slots_total;
+
+int thread_slot_take(process_t *p)
+{
+    if (__atomic_add_fetch(&p->thread_slots, 1, __ATOMIC_RELAXED) >
+        SPINDLE_THREADS_PER_PROCESS_MAX)
+        goto undo_process;
+    if (__atomic_add_fetch(&thread_slots_total, 1, __ATOMIC_RELAXED) > SPINDLE_THREAD_MAX)
+        goto undo_total;
+    /* A kernel stack and its bookkeeping come from the pages user memory may not take: a
+     * storm of small threads must not drain them either. */
+    if (pmm_free_pages() <= aspace_reserve_pages()) {
+        thread_slot_release(p);
+        return ENOMEM;
+    }
+    return 0;
+undo_total:
+    __atomic_sub_fetch(&thread_slots_total, 1, __ATOMIC_RELAXED);
+undo_process:
+    __atomic_sub_fetch(&p->thread_slots, 1, __ATOMIC_RELAXED);
+    return EAGAIN;
+}
+
+void thread_slot_release(process_t *p)
+{
+    uint32_t was_p = __atomic_fetch_sub(&p->thread_slots, 1, __ATOMIC_RELAXED);
+    uint32_t was_total = __atomic_fetch_sub(&thread_slots_total, 1, __ATOMIC_RELAXED);
+    ASSERT(was_p > 0 && was_total > 0);
+}
+
+size_t thread_slots_used(void)
+{
+    return __atomic_load_n(&thread_slots_total, __ATOMIC_RELAXED);
+}
 
 void thread_attach(process_t *p, thread_t *t)
 {
-    uint64_t f = sched_irq_save();
+    uint64_t f = sched_lock();
     t->proc_next = p->threads;
     p->threads = t;
     p->thread_count++;
-    sched_irq_restore(f);
+    sched_unlock(f);
 }
 
 /* Drops the stack region the kernel made for t (if any). A failed unmap only leaves the
@@ -30,18 +71,19 @@ static void ustack_release(process_t *p, thread_t *t)
 
 void thread_detach(process_t *p, thread_t *t)
 {
-    uint64_t f = sched_irq_save();
+    uint64_t f = sched_lock();
     for (thread_t **pp = &p->threads; *pp; pp = &(*pp)->proc_next) {
         if (*pp == t) {
             *pp = t->proc_next;
             t->proc_next = NULL;
             ASSERT(p->thread_count > 0);
             p->thread_count--;
+            thread_slot_release(p);
             break;
         }
     }
     bool last = p->thread_count == 0;
-    sched_irq_restore(f);
+    sched_unlock(f);
     if (!last) /* the last thread's process frees the whole space right after */
         ustack_release(p, t);
 }
@@ -84,11 +126,16 @@ uint64_t thread_spawn_user(uint64_t entry, uint64_t arg, uint64_t stack, int *er
         *err = EINVAL;
         return 0;
     }
+    *err = thread_slot_take(p);
+    if (*err)
+        return 0;
     uint64_t ubase = 0, ulen = 0;
     if (!stack) {
         *err = ustack_create(p, &ubase, &ulen);
-        if (*err)
+        if (*err) {
+            thread_slot_release(p);
             return 0;
+        }
         stack = ubase + ulen;
     }
     /* As after a call: RSP + 8 is 16-byte aligned; the return address is 0, so returning
@@ -104,6 +151,7 @@ uint64_t thread_spawn_user(uint64_t entry, uint64_t arg, uint64_t stack, int *er
     if (*err) {
         if (ulen)
             aspace_munmap(p->aspace, ubase, ulen);
+        thread_slot_release(p); /* t was never made, so never attached */
         return 0;
     }
     t->ustack_base = ubase;
@@ -121,15 +169,15 @@ uint64_t thread_spawn_user(uint64_t entry, uint64_t arg, uint64_t stack, int *er
 
 void thread_interrupt_all(process_t *p)
 {
-    uint64_t f = sched_irq_save();
+    uint64_t f = sched_lock();
     for (thread_t *t = p->threads; t; t = t->proc_next)
         sched_interrupt(t);
-    sched_irq_restore(f);
+    sched_unlock(f);
 }
 
 bool thread_leave_process(void)
 {
-    ASSERT(!cpu_irqs_enabled());
+    ASSERT(sched_lock_held());
     thread_t *self = sched_current();
     process_t *p = self->process;
     thread_detach(p, self);

@@ -7,11 +7,12 @@
  * below. It is unmapped when its thread exits (the thread is on its kernel stack by then),
  * so stacks never outlive their threads.
  *
- * All functions run with interrupts disabled or take care of it themselves.
+ * All functions run with the scheduler lock held or take it themselves.
  */
 #ifndef SCHED_THREAD_H
 #define SCHED_THREAD_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "sched/sched.h"
 
@@ -20,12 +21,22 @@
 
 struct process;
 
+/* Counts one more thread of p against the limits of spindle/limits.h before it is made:
+ * 0, EAGAIN (a limit is reached) or ENOMEM (only the kernel's page reserve is left). Every
+ * thread_create_user of a user thread needs a slot; thread_detach gives it back, and a
+ * creator whose thread was never made gives it back with thread_slot_release. */
+int thread_slot_take(struct process *p);
+void thread_slot_release(struct process *p);
+/* User threads counted against SPINDLE_THREAD_MAX now (tests). */
+size_t thread_slots_used(void);
+
 /* Links t into p's thread list / takes it out (thread_create_user, destroy). */
 void thread_attach(struct process *p, thread_t *t);
 void thread_detach(struct process *p, thread_t *t);
 
 /* THREAD_CREATE: a thread of the calling process entering entry(arg) on stack (0: a stack
- * from the kernel's slots). Returns the tid, or 0 with *err (EINVAL, ENOMEM, EFAULT). */
+ * from the kernel's slots). Returns the tid, or 0 with *err (EINVAL, ENOMEM, EFAULT, EAGAIN
+ * at a limit of spindle/limits.h). */
 uint64_t thread_spawn_user(uint64_t entry, uint64_t arg, uint64_t stack, int *err);
 
 /* The calling thread leaves its process. Returns true when other threads remain (then the
@@ -35,7 +46,7 @@ bool thread_leave_process(void);
 /* Wakes every blocked thread of p with EINTR (kill, exit). */
 void thread_interrupt_all(struct process *p);
 
-/* Looks up a live thread of p by tid (NULL if none). Interrupts off. */
+/* Looks up a live thread of p by tid (NULL if none). Scheduler lock held. */
 thread_t *thread_find(struct process *p, uint64_t tid);
 
 #endif

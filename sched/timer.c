@@ -2,7 +2,9 @@
  * timer.c - per-thread timers (sleep and futex timeouts) and sched_sleep_ns.
  *
  * Each CPU keeps its armed timers in a list sorted by deadline; the LAPIC tick
- * (sched_timer_tick) fires every expired one. A thread owns at most one timer and arms it
+ * (sched_timer_tick) fires every expired one. A timer stays on the list of the CPU that
+ * armed it (timer_cpu) even if its thread runs elsewhere later; the scheduler lock covers
+ * every list. A thread owns at most one timer and arms it
  * only while it blocks, so the list holds at most one entry per sleeping thread and nothing
  * is allocated. Arming walks the list (O(sleepers)); firing and disarming are O(1).
  * A timer fires on the first tick at or after its deadline: a sleep never ends early and
@@ -17,8 +19,9 @@
 
 void timer_arm(thread_t *t, uint64_t deadline_ns, void (*fn)(thread_t *t))
 {
-    ASSERT(!cpu_irqs_enabled() && !t->timer_armed && fn);
+    ASSERT(sched_lock_held() && !t->timer_armed && fn);
     sched_cpu_t *cpu = sched_cpu(t->cpu);
+    t->timer_cpu = t->cpu;
     t->timer_deadline = deadline_ns;
     t->timer_fn = fn;
     t->timer_armed = true;
@@ -41,7 +44,7 @@ void timer_disarm(thread_t *t)
 {
     if (!t->timer_armed)
         return;
-    sched_cpu_t *cpu = sched_cpu(t->cpu);
+    sched_cpu_t *cpu = sched_cpu(t->timer_cpu);
     if (t->timer_prev)
         t->timer_prev->timer_next = t->timer_next;
     else
@@ -93,7 +96,7 @@ int sched_sleep_ns(uint64_t ns)
     }
     uint64_t now = clock_now_ns();
     uint64_t deadline = ns > UINT64_MAX - now ? UINT64_MAX : now + ns;
-    uint64_t f = sched_irq_save();
+    uint64_t f = sched_lock();
     thread_t *t = sched_current();
     int r = EINTR;
     if (!sleep_interrupted(t)) {
@@ -105,7 +108,7 @@ int sched_sleep_ns(uint64_t ns)
         sched_block_current();
         r = t->wait_result == ETIMEDOUT ? 0 : t->wait_result;
     }
-    sched_irq_restore(f);
+    sched_unlock(f);
     return r;
 }
 

@@ -18,10 +18,10 @@ SYSCALL_DEFINE(SYS_THREAD_CREATE, uint64_t, uint64_t entry, uint64_t arg, uint64
 /* The last thread out ends the process with status 0, like returning from main. */
 SYSCALL_DEFINE(SYS_THREAD_EXIT, uint64_t)
 {
-    cpu_cli();
+    uint64_t f = sched_lock();
     if (thread_leave_process())
         sched_exit_current();
-    cpu_sti();
+    sched_unlock(f);
     process_exit_current(0);
 }
 
@@ -35,9 +35,9 @@ SYSCALL_DEFINE(SYS_SETPRIORITY, uint64_t, uint64_t tid, uint64_t nice)
         return syscall_fail(EINVAL);
     if (n < 0)
         return syscall_fail(EPERM);
-    uint64_t f = sched_irq_save();
+    uint64_t f = sched_lock();
     thread_t *t = tid ? thread_find(process_current(), tid) : sched_current();
     int err = t ? sched_set_nice(t, (int)n) : ESRCH;
-    sched_irq_restore(f);
+    sched_unlock(f);
     return err ? syscall_fail(err) : 0;
 }

@@ -3,19 +3,22 @@
 # one side-by-side table of medians (docs/performance.md explains the method).
 #
 #   bench.sh [--build DIR] [--runs N] [--smp N] [--mem SIZE] [--timeout SEC]
-#            [--cache DIR] [--no-linux]
+#            [--cache DIR] [--no-linux] [--hook-pairs N]
 #
 # Needs `make bench-build` first (make bench does both). Spindle boots its bench image
 # (BUILD/bench/spindle.img, command line `qemu_exit -- /bin/bench`) through tools/qemu.sh;
 # Linux is Debian's linux-image-amd64 kernel (fetched once with apt-get download into the
 # cache, default build/cache/linux, never committed) booted by the same OVMF with -kernel,
 # with the Linux build of bench as /init in an initramfs made here. The two alternate
-# (A B A B ...) N times (default 3). Results: BUILD/bench/results.tsv and results.json,
+# (A B A B ...) N times (default 3). Then the trace hook's cost (issue 8): pairs of boots of
+# BUILD/bench/getpid-hook.img and getpid-nohook.img, which differ only in the kernel (the
+# second built with -DSPINDLE_NO_TRACE_HOOK) and run `/bin/bench getpid_gauge`; --hook-pairs N
+# (default 6, 0 skips them). Results: BUILD/bench/results.tsv and results.json,
 # and results.png when gnuplot or python3 with matplotlib is there.
 # Plain sh + awk: python3 is optional (chart only).
 set -eu
 
-build=build runs=3 smp=1 mem=512M timeout=300 cache=build/cache/linux linux=yes
+build=build runs=3 smp=1 mem=512M timeout=300 cache=build/cache/linux linux=yes pairs=6
 while [ $# -gt 0 ]; do
     case $1 in
         --build) build=$2; shift 2 ;;
@@ -25,12 +28,15 @@ while [ $# -gt 0 ]; do
         --timeout) timeout=$2; shift 2 ;;
         --cache) cache=$2; shift 2 ;;
         --no-linux) linux=no; shift ;;
+        --hook-pairs) pairs=$2; shift 2 ;;
         *) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
 
 out=$build/bench
 img=$out/spindle.img
+hook_img=$out/getpid-hook.img
+nohook_img=$out/getpid-nohook.img
 lbin=$out/linux
 say() { echo "bench: $*" >&2; }
 die() { say "$*"; exit 1; }
@@ -96,11 +102,29 @@ initramfs_make() { # OUT
 }
 
 # ---------------------------------------------------------------- one boot of each system
-run_spindle() { # LOG
+run_spindle() { # IMAGE LOG
     status=0
-    sh tools/qemu.sh --image "$img" --smp "$smp" --mem "$mem" --log "$1" \
+    sh tools/qemu.sh --image "$1" --smp "$smp" --mem "$mem" --log "$2" \
         --timeout "$timeout" || status=$?
-    [ "$status" = 33 ] || say "spindle boot ended with QEMU status $status (33 = ok)"
+    [ "$status" = 33 ] || say "spindle boot ($1) ended with QEMU status $status (33 = ok)"
+}
+
+# Pair i: the kernel with the trace hook and the one without, back to back, in alternating
+# order (AB BA AB ...) so a host slowdown drifting over the run is not charged to one side.
+# Boots differ by up to 2-3x on a busy host: pairing, and the gauge in getpid_gauge
+# (docs/performance.md, "Trace hook cost"), are what make the difference fair.
+run_hook_pair() { # PAIR
+    if [ $(($1 % 2)) = 1 ]; then
+        run_hook_boot "$1" in "$hook_img"
+        run_hook_boot "$1" out "$nohook_img"
+    else
+        run_hook_boot "$1" out "$nohook_img"
+        run_hook_boot "$1" in "$hook_img"
+    fi
+}
+run_hook_boot() { # PAIR in|out IMAGE
+    say "trace hook pair $1/$pairs: hook compiled $2"
+    run_spindle "$3" "$out/run-hook_$2-$1.log"
 }
 
 # Same machine, accelerator, CPU model, memory, CPU count and firmware as tools/qemu.sh; the
@@ -123,6 +147,10 @@ run_linux() { # LOG
 
 # ---------------------------------------------------------------- main
 rm -f "$out"/run-*.log
+if [ "$pairs" -gt 0 ] && { [ ! -r "$hook_img" ] || [ ! -r "$nohook_img" ]; }; then
+    say "$hook_img or $nohook_img missing (make bench-build builds them): no trace hook figure"
+    pairs=0
+fi
 if [ "$linux" = yes ]; then
     [ -x "$lbin/bench" ] && [ -x "$lbin/bench_nop" ] || die "$lbin missing: run make bench-build"
     if linux_fetch; then
@@ -138,11 +166,16 @@ load_start=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo ?)
 i=1
 while [ "$i" -le "$runs" ]; do
     say "run $i/$runs: spindle"
-    run_spindle "$out/run-spindle-$i.log"
+    run_spindle "$img" "$out/run-spindle-$i.log"
     if [ "$linux" = yes ]; then
         say "run $i/$runs: linux"
         run_linux "$out/run-linux-$i.log"
     fi
+    i=$((i + 1))
+done
+i=1
+while [ "$i" -le "$pairs" ]; do
+    run_hook_pair "$i"
     i=$((i + 1))
 done
 
@@ -150,7 +183,7 @@ kver=-
 [ "$linux" = yes ] && kver=$(cat "$cache/version" 2>/dev/null || echo unknown)
 qver=$(qemu-system-x86_64 --version | head -n 1)
 load_end=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo ?)
-export BENCH_META="smp=$smp mem=$mem runs=$runs linux=$kver qemu=$qver host-load=$load_start..$load_end cpus=$(nproc 2>/dev/null || echo ?)"
+export BENCH_META="smp=$smp mem=$mem runs=$runs trace-hook-pairs=$pairs linux=$kver qemu=$qver host-load=$load_start..$load_end cpus=$(nproc 2>/dev/null || echo ?)"
 report=0
 awk -f tools/bench-report.awk -v out="$out" -v meta="$BENCH_META" "$out"/run-*.log || report=$?
 

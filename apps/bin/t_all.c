@@ -7,9 +7,9 @@
 
 static const char *const t_programs[] = {
     "/bin/t_syscall", "/bin/t_info", "/bin/t_write", "/bin/t_spawn",
-    "/bin/t_wait",    "/bin/t_kill", "/bin/t_exit",  "/bin/t_fault", "/bin/t_thread", "/bin/t_futex", "/bin/t_sched",
+    "/bin/t_wait",    "/bin/t_kill", "/bin/t_exit",  "/bin/t_fault", "/bin/t_limits", "/bin/t_thread", "/bin/t_futex", "/bin/t_sched",
     "/bin/t_mmap", "/bin/t_malloc", "/bin/t_mem", "/bin/t_mmap_file", /* vm */
-    "/bin/t_trace",
+    "/bin/t_trace", "/bin/t_smp",
     "/bin/t_file", "/bin/t_pipe", "/bin/t_dev", /* files */
 };
 

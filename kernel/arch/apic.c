@@ -11,6 +11,7 @@
 #include "kernel/acpi/acpi.h"
 #include "kernel/arch/arch.h"
 #include "kernel/arch/cpu.h"
+#include "kernel/arch/smp.h"
 #include "kernel/kprintf.h"
 #include "kernel/time/clock.h"
 #include "mm/hhdm.h"
@@ -61,7 +62,7 @@ static volatile uint32_t *lapic_mmio;
 static bool lapic_x2;
 static bool lapic_ready;
 static uint64_t lapic_timer_hz;       /* after the divider */
-static uint64_t lapic_ticks;          /* boot CPU only until per-CPU data exists */
+static uint64_t lapic_ticks[SMP_MAX_CPUS];
 static uint32_t lapic_period_count;   /* initial count of the periodic tick, 0: not running */
 
 static uint32_t lapic_read(uint32_t reg)
@@ -222,7 +223,7 @@ bool apic_send_ipi(uint32_t dest, uint32_t icr_low)
 static void apic_timer_handler(interrupt_frame_t *frame)
 {
     (void)frame;
-    __atomic_fetch_add(&lapic_ticks, 1, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&lapic_ticks[smp_cpu_index()], 1, __ATOMIC_RELAXED);
     apic_eoi(); /* before the hook: the scheduler may switch away and return much later */
     if (sched_timer_tick)
         sched_timer_tick();
@@ -296,5 +297,22 @@ void apic_timer_resume_periodic(void)
 
 uint64_t apic_timer_ticks(void)
 {
-    return __atomic_load_n(&lapic_ticks, __ATOMIC_RELAXED);
+    return __atomic_load_n(&lapic_ticks[smp_cpu_index()], __ATOMIC_RELAXED);
+}
+
+uint64_t apic_timer_ticks_all(void)
+{
+    uint64_t sum = 0;
+    for (unsigned i = 0; i < SMP_MAX_CPUS; i++)
+        sum += __atomic_load_n(&lapic_ticks[i], __ATOMIC_RELAXED);
+    return sum;
+}
+
+void apic_timer_start_ap(void)
+{
+    if (!lapic_ready || !lapic_period_count)
+        return;
+    lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
+    lapic_write(LAPIC_LVT_TIMER, LVT_TIMER_PERIODIC | APIC_TIMER_VECTOR);
+    lapic_write(LAPIC_TIMER_INIT, lapic_period_count);
 }

@@ -21,6 +21,9 @@ bool apic_x2apic_mode(void);
 /* Periodic LAPIC timer at hz on APIC_TIMER_VECTOR (calibrated with clock_delay_ns). */
 void apic_timer_start(uint32_t hz);
 uint64_t apic_timer_ticks(void);      /* ticks seen on this CPU */
+uint64_t apic_timer_ticks_all(void);  /* ticks seen on all CPUs together */
+/* An AP: the same periodic tick the boot CPU started (nothing if it did not). */
+void apic_timer_start_ap(void);
 /* Tickless idle (sched): one timer interrupt ns from now instead of the periodic tick (0: no
  * timer interrupt at all), until apic_timer_resume_periodic(). Interrupts off. False when
  * the timer is not running (nothing changed). */
@@ -44,6 +47,7 @@ volatile void *apic_mmio_map(uint64_t phys);
 #define APIC_MMIO_WINDOW      0xFFFFD00000000000ULL /* between kernel stacks and vmm scratch */
 #define APIC_MMIO_WINDOW_SIZE (1ULL << 44)
 /* Inter-processor interrupts (ICR low word: delivery mode, level assert, vector). */
+#define APIC_IPI_FIXED   0x4000u         /* fixed delivery, level assert; OR in the vector */
 #define APIC_IPI_NMI     0x4400u         /* NMI, level assert */
 #define APIC_IPI_INIT    0x4500u         /* INIT, level assert */
 #define APIC_IPI_STARTUP 0x4600u         /* Start-up; OR in the vector (page number) */

@@ -10,6 +10,7 @@
 #include "kernel/acpi/acpi.h"
 #include "kernel/arch/apic.h"
 #include "kernel/arch/cpu.h"
+#include "kernel/arch/spinlock.h"
 #include "kernel/kprintf.h"
 
 #define IOAPIC_REGSEL      0    /* in 32-bit words */
@@ -37,23 +38,7 @@ typedef struct {
 
 static ioapic_t ioapics[ACPI_MAX_IOAPICS];
 static size_t ioapic_count;
-static int ioapic_lock;
-
-static uint64_t ioapic_lock_take(void)
-{
-    uint64_t flags;
-    __asm__ volatile("pushfq; pop %0; cli" : "=r"(flags) : : "memory");
-    while (__atomic_exchange_n(&ioapic_lock, 1, __ATOMIC_ACQUIRE))
-        cpu_pause();
-    return flags;
-}
-
-static void ioapic_lock_drop(uint64_t flags)
-{
-    __atomic_store_n(&ioapic_lock, 0, __ATOMIC_RELEASE);
-    if (flags & (1u << 9))
-        cpu_sti();
-}
+static spinlock_t ioapic_lock = SPINLOCK_INIT(LOCK_RANK_IOAPIC);
 
 static uint32_t ioapic_read(const ioapic_t *io, uint32_t reg)
 {
@@ -69,11 +54,11 @@ static void ioapic_write(const ioapic_t *io, uint32_t reg, uint32_t v)
 
 static void ioapic_entry_set(const ioapic_t *io, uint32_t index, uint32_t low, uint32_t high)
 {
-    uint64_t f = ioapic_lock_take();
+    uint64_t f = spin_lock_irqsave(&ioapic_lock);
     ioapic_write(io, IOAPIC_REG_REDIR + 2 * index, REDIR_MASKED);
     ioapic_write(io, IOAPIC_REG_REDIR + 2 * index + 1, high);
     ioapic_write(io, IOAPIC_REG_REDIR + 2 * index, low);
-    ioapic_lock_drop(f);
+    spin_unlock_irqrestore(&ioapic_lock, f);
 }
 
 static bool ioapic_add(const acpi_ioapic_t *a)
@@ -84,9 +69,9 @@ static bool ioapic_add(const acpi_ioapic_t *a)
         return false;
     io->id = a->id;
     io->gsi_base = a->gsi_base;
-    uint64_t f = ioapic_lock_take();
+    uint64_t f = spin_lock_irqsave(&ioapic_lock);
     uint32_t ver = ioapic_read(io, IOAPIC_REG_VER);
-    ioapic_lock_drop(f);
+    spin_unlock_irqrestore(&ioapic_lock, f);
     io->entries = ((ver >> 16) & 0xFF) + 1;
     if (ver == 0xFFFFFFFFu || io->entries > IOAPIC_MAX_ENTRIES)
         return false; /* nothing answers there */

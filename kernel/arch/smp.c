@@ -12,9 +12,10 @@
  * (state FAILED), so online CPU numbers can have holes.
  *
  * Each AP: its own GDT/TSS/IST stacks, the shared IDT, the protection bits, the kernel's
- * CR3, SYSCALL MSRs, TSC_AUX = its number, LAPIC. Then it parks with interrupts off (the
- * scheduler is not SMP-safe yet) unless the scheduler defines sched_ap_entry. The panic NMI
- * still reaches a parked CPU (smp_nmi.c). APs never print: the boot CPU logs for them.
+ * CR3, SYSCALL MSRs, TSC_AUX = its number, LAPIC. Then it enters the scheduler
+ * (sched_ap_entry, which waits until the boot CPU has the scheduler running); without one
+ * it would park with interrupts off. The panic NMI reaches every CPU (smp_nmi.c). APs never
+ * print: the boot CPU logs for them.
  */
 #include "kernel/arch/smp.h"
 #include "kernel/acpi/acpi.h"
@@ -22,6 +23,7 @@
 #include "kernel/arch/arch.h"
 #include "kernel/arch/cpu.h"
 #include "kernel/arch/smp_trampoline.h"
+#include "kernel/arch/tlb.h"
 #include "kernel/kprintf.h"
 #include "kernel/lib/string.h"
 #include "kernel/panic.h"
@@ -150,7 +152,7 @@ void smp_ap_main(percpu_t *p)
                                               __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
     if (online && sched_ap_entry)
         sched_ap_entry(p->index);
-    /* Parked: interrupts stay off until the scheduler is SMP-safe; NMIs still arrive. */
+    /* No scheduler to join (or it returned): parked, interrupts off; NMIs still arrive. */
     for (;;)
         __asm__ volatile("cli; hlt" ::: "memory");
 }
@@ -270,6 +272,7 @@ void smp_init(void)
     bool any_failed = false;
 
     smp_init_boot_cpu();
+    ipi_init();
     smp_nmi_install();
     bool have_tramp = smp_tramp_setup(&tramp);
     if (!have_tramp && acpi_info.cpu_count > 1)

@@ -1,7 +1,7 @@
 /*
  * smp_ktest.c - self-tests of the multiprocessor bring-up: every CPU the MADT lists as
  * enabled came online, each AP runs on its own GDT/TSS/IST stacks with its own TSC_AUX
- * number, and a parked AP still takes an NMI (what the panic stop relies on).
+ * number, and every other CPU takes an NMI (what the panic stop relies on).
  */
 #include <stddef.h>
 #include "kernel/acpi/acpi.h"
@@ -72,7 +72,7 @@ KTEST(smp_each_cpu_runs_on_its_own_tables_and_number)
     }
 }
 
-KTEST(smp_parked_cpus_still_take_an_nmi)
+KTEST(smp_other_cpus_take_an_nmi)
 {
     unsigned n = smp_cpu_count();
     KTEST_EXPECT(!smp_nmi_ping(0)); /* not to itself */

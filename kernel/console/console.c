@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "kernel/arch/cpu.h"
+#include "kernel/arch/spinlock.h"
 #include "kernel/console/console.h"
 
 #define CONSOLE_EARLY_SIZE  4096
@@ -57,7 +58,7 @@ bool console_lock(void)
     uint32_t spins = 0;
     while (__atomic_exchange_n(&console_lock_word, 1, __ATOMIC_ACQUIRE)) {
         while (console_lock_word && ++spins < CONSOLE_SPIN_LIMIT)
-            cpu_pause();
+            spin_wait_step(); /* answers TLB shootdowns while it waits */
         if (spins >= CONSOLE_SPIN_LIMIT)
             break; /* the holder is gone: see the header comment */
     }

@@ -6,8 +6,8 @@
  * Line discipline: characters are echoed and collected in an edit line; backspace/DEL
  * erases, CR becomes LF, Ctrl-D hands over the line without a newline (an empty one reads
  * as end of file). Finished lines move to the ready ring that read() drains, at most one
- * line per call. Input state changes only with interrupts disabled (the IRQ handler runs
- * with them off), so readers and the handler never race on one CPU.
+ * line per call. Input state changes only under the scheduler lock (the IRQ handler takes
+ * it too), so readers and the handler never race, on any CPU.
  */
 #include "kernel/fs/devfs.h"
 #include <spindle/errno.h>
@@ -58,12 +58,12 @@ static void line_finish(void)
 
 void console_input_char(char c)
 {
-    uint64_t f = sched_irq_save();
+    uint64_t f = sched_lock();
     if (console_raw) {
         ready_push(c);
         sched_wake_all(&readers);
         fs_poll_notify();
-        sched_irq_restore(f);
+        sched_unlock(f);
         return;
     }
     if (c == '\r')
@@ -83,7 +83,7 @@ void console_input_char(char c)
         if (c == '\n')
             line_finish();
     }
-    sched_irq_restore(f);
+    sched_unlock(f);
 }
 
 static void console_irq(interrupt_frame_t *frame)
@@ -105,7 +105,7 @@ void dev_console_init(void)
     outb(COM1_PORT + UART_IER, IER_RX_AVAILABLE);
 }
 
-/* Interrupts off. Moves at most one line (up to n bytes) out of the ready ring. */
+/* Scheduler lock held. Moves at most one line (up to n bytes) out of the ready ring. */
 static size_t ready_take(char *buf, size_t n)
 {
     size_t got = 0;
@@ -124,7 +124,7 @@ static int64_t console_read(file_t *f, void *buf, size_t n)
 {
     if (n == 0)
         return 0;
-    uint64_t fl = sched_irq_save();
+    uint64_t fl = sched_lock();
     int64_t r;
     for (;;) {
         if (ready_count) {
@@ -146,7 +146,7 @@ static int64_t console_read(file_t *f, void *buf, size_t n)
             break;
         }
     }
-    sched_irq_restore(fl);
+    sched_unlock(fl);
     return r;
 }
 
@@ -171,9 +171,9 @@ static int console_ioctl(file_t *f, uint64_t request, void *arg, size_t size)
         if (size != sizeof on)
             return EINVAL;
         memcpy(&on, arg, sizeof on);
-        uint64_t fl = sched_irq_save();
+        uint64_t fl = sched_lock();
         console_raw = on != 0;
-        sched_irq_restore(fl);
+        sched_unlock(fl);
         return 0;
     }
     if (request != IOCTL_FIONREAD)

@@ -56,7 +56,7 @@ uint64_t dev_random_u64(void)
     uint64_t v;
     if (hw_random(&v))
         return v;
-    uint64_t f = sched_irq_save();
+    uint64_t f = sched_lock();
     if (!xorshift_state)
         xorshift_state = rdtsc() | 1;
     uint64_t x = xorshift_state ^ (rdtsc() << 17);
@@ -64,7 +64,7 @@ uint64_t dev_random_u64(void)
     x ^= x >> 7;
     x ^= x << 17;
     xorshift_state = x ? x : 0x9E3779B97F4A7C15ULL;
-    sched_irq_restore(f);
+    sched_unlock(f);
     return x * 0x2545F4914F6CDD1DULL;
 }
 

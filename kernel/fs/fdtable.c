@@ -28,16 +28,16 @@ static bool fd_valid(int64_t fd)
 
 int fdtable_install(fdtable_t *t, file_t *file, bool clospawn, int *fd)
 {
-    uint64_t f = sched_irq_save();
+    uint64_t f = sched_lock();
     for (int i = 0; i < FDTABLE_MAX; i++) {
         if (!t->slots[i].file) {
             t->slots[i] = (fd_slot_t){ file, clospawn };
-            sched_irq_restore(f);
+            sched_unlock(f);
             *fd = i;
             return 0;
         }
     }
-    sched_irq_restore(f);
+    sched_unlock(f);
     return EMFILE;
 }
 
@@ -45,11 +45,11 @@ file_t *fdtable_get(fdtable_t *t, int64_t fd)
 {
     if (!t || !fd_valid(fd))
         return NULL;
-    uint64_t f = sched_irq_save();
+    uint64_t f = sched_lock();
     file_t *file = t->slots[fd].file;
     if (file)
         file_get(file);
-    sched_irq_restore(f);
+    sched_unlock(f);
     return file;
 }
 
@@ -57,10 +57,10 @@ int fdtable_close(fdtable_t *t, int64_t fd)
 {
     if (!fd_valid(fd))
         return EBADF;
-    uint64_t f = sched_irq_save();
+    uint64_t f = sched_lock();
     file_t *file = t->slots[fd].file;
     t->slots[fd] = (fd_slot_t){ 0 };
-    sched_irq_restore(f);
+    sched_unlock(f);
     if (!file)
         return EBADF;
     file_put(file);
@@ -91,10 +91,10 @@ int fdtable_dup2(fdtable_t *t, int64_t oldfd, int64_t newfd)
         file_put(file);
         return 0;
     }
-    uint64_t f = sched_irq_save();
+    uint64_t f = sched_lock();
     file_t *old = t->slots[newfd].file;
     t->slots[newfd] = (fd_slot_t){ file, false };
-    sched_irq_restore(f);
+    sched_unlock(f);
     if (old)
         file_put(old);
     return 0;
@@ -104,11 +104,11 @@ int fdtable_set_clospawn(fdtable_t *t, int64_t fd, bool on)
 {
     if (!fd_valid(fd))
         return EBADF;
-    uint64_t f = sched_irq_save();
+    uint64_t f = sched_lock();
     bool ok = t->slots[fd].file != NULL;
     if (ok)
         t->slots[fd].clospawn = on;
-    sched_irq_restore(f);
+    sched_unlock(f);
     return ok ? 0 : EBADF;
 }
 
@@ -127,11 +127,11 @@ int fdtable_for_spawn(fdtable_t *parent, const spawn_fd_t *list, size_t n, bool 
     if (!c)
         return ENOMEM;
     for (int fd = 0; fd < 3 && !empty && parent; fd++) {
-        uint64_t f = sched_irq_save();
+        uint64_t f = sched_lock();
         fd_slot_t s = parent->slots[fd];
         if (s.file && !s.clospawn)
             file_get(s.file);
-        sched_irq_restore(f);
+        sched_unlock(f);
         if (s.file && !s.clospawn)
             slot_set(c, fd, s.file);
     }

@@ -2,7 +2,7 @@
  * fdtable.h - per-process descriptor tables: slot -> open file, plus a close-on-spawn bit.
  * A slot holds one reference on its file. Lookups return the file with an extra reference
  * (drop it with file_put) so another thread closing the slot cannot free it mid-call.
- * Slots change with interrupts disabled (short critical sections, safe under preemption).
+ * Slots change under the scheduler lock (short critical sections, safe on every CPU).
  */
 #ifndef KERNEL_FS_FDTABLE_H
 #define KERNEL_FS_FDTABLE_H

@@ -1,8 +1,8 @@
 /*
  * fs_ktest.c - kernel self-tests of the file layer that user programs cannot reach: the
  * archive import skipping corrupt or hostile entries while keeping the rest, the tmpfs
- * size limit turning into ENOSPC and giving every page back, and vnode release on the
- * last reference of a removed file.
+ * size limit turning into ENOSPC and giving every page back, truncation giving back a
+ * sparse file's page index, and vnode release on the last reference of a removed file.
  */
 #include <spindle/errno.h>
 #include "kernel/fs/devfs.h"
@@ -103,6 +103,32 @@ KTEST(tmpfs_full_is_enospc_and_remove_gives_pages_back)
     KTEST_EXPECT(enospc);
     KTEST_EXPECT(rm == 0);
     KTEST_EXPECT(pmm_free_pages() >= free_before);
+}
+
+/* A write far into a file grows its page index (8 bytes per page of offset); truncating
+ * the file must give that index back, not only the data pages. */
+KTEST(tmpfs_truncate_gives_back_the_page_index_of_a_sparse_file)
+{
+    vnode_t *root = tmpfs_create_root();
+    vnode_t *v;
+    static const uint8_t byte = 1;
+    fs_mutex_lock(&vfs_lock);
+    int err = root->ops->create(root, "s", 1, VNODE_FILE, &v);
+    size_t heap_before = heap_bytes_in_use();
+    int64_t w = err ? 0 : tmpfs_write_locked(v, &byte, 1, 1ULL << 30); /* a 2 MiB index */
+    size_t heap_grown = heap_bytes_in_use();
+    int tr = err ? -1 : v->ops->truncate(v, 0);
+    size_t heap_after = heap_bytes_in_use();
+    if (!err) {
+        vnode_put_locked(v);
+        root->ops->unlink(root, "s", 1);
+    }
+    fs_mutex_unlock(&vfs_lock);
+    KTEST_EXPECT(!err);
+    KTEST_EXPECT(w == 1);
+    KTEST_EXPECT(heap_grown >= heap_before + (1u << 20));
+    KTEST_EXPECT(tr == 0);
+    KTEST_EXPECT(heap_after <= heap_before + 4096);
 }
 
 KTEST(console_input_becomes_lines_with_backspace_and_eof)

@@ -1,6 +1,6 @@
 /*
  * fs_sync.c - sleeping mutex, interruptible waits and the poll wake-up (see fs_sync.h).
- * Every field here changes with interrupts disabled only.
+ * Every field here changes under the scheduler lock only.
  */
 #include "kernel/fs/fs_sync.h"
 #include <spindle/abi.h>
@@ -13,22 +13,22 @@ static thread_queue_t poll_queue;
 
 void fs_mutex_lock(fs_mutex_t *m)
 {
-    uint64_t f = sched_irq_save();
+    uint64_t f = sched_lock();
     thread_t *self = sched_current();
     ASSERT(m->owner != self);
     while (m->owner)
         sched_wait(&m->waiters); /* a kill may wake it early: it simply waits again */
     m->owner = self;
-    sched_irq_restore(f);
+    sched_unlock(f);
 }
 
 void fs_mutex_unlock(fs_mutex_t *m)
 {
-    uint64_t f = sched_irq_save();
+    uint64_t f = sched_lock();
     ASSERT(m->owner == sched_current());
     m->owner = NULL;
     sched_wake_all(&m->waiters);
-    sched_irq_restore(f);
+    sched_unlock(f);
 }
 
 bool fs_mutex_held(const fs_mutex_t *m)
@@ -44,7 +44,7 @@ static bool fs_kill_pending(void)
 
 int fs_wait(thread_queue_t *q)
 {
-    ASSERT(!cpu_irqs_enabled());
+    ASSERT(sched_lock_held());
     if (fs_kill_pending())
         return EINTR;
     sched_wait(q);
@@ -53,16 +53,16 @@ int fs_wait(thread_queue_t *q)
 
 void fs_poll_notify(void)
 {
-    uint64_t f = sched_irq_save();
+    uint64_t f = sched_lock();
     sched_wake_all(&poll_queue);
-    sched_irq_restore(f);
+    sched_unlock(f);
 }
 
-/* The timer is armed before the thread queues itself; with interrupts off in between it
+/* The timer is armed before the thread queues itself; with the scheduler lock held in between it
  * cannot fire early, and any wake-up disarms it. */
 int fs_poll_sleep(uint64_t deadline_ns)
 {
-    uint64_t f = sched_irq_save();
+    uint64_t f = sched_lock();
     int err = 0;
     if (fs_kill_pending()) {
         err = EINTR;
@@ -73,6 +73,6 @@ int fs_poll_sleep(uint64_t deadline_ns)
         if (fs_kill_pending())
             err = EINTR;
     }
-    sched_irq_restore(f);
+    sched_unlock(f);
     return err;
 }

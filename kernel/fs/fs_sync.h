@@ -2,10 +2,9 @@
  * fs_sync.h - the two synchronisation tools of the file code.
  *
  * fs_mutex_t: a sleeping lock (owner + wait queue) for state that is touched by long
- * operations (the namespace and tmpfs data). Its own fields change only with interrupts
- * disabled, the scheduler's discipline, so it stays correct under preemption on one CPU;
- * SMP needs a spinlock around those few lines (the scheduler issue's job). Never held across
- * a user copy or a blocking wait.
+ * operations (the namespace and tmpfs data). Its own fields change only under the scheduler
+ * lock, so it is correct under preemption and across CPUs. Never held across a user copy or
+ * a blocking wait.
  *
  * fs_wait(): an interruptible sleep on a wait queue. kill() takes the threads of its
  * target off any queue they sleep on (sched_interrupt through thread_interrupt_all), so

@@ -6,8 +6,8 @@
  *   (returning the count so far if some went in) when every read end is closed - a
  *   writer never hangs on a pipe nobody can read. O_NONBLOCK: EAGAIN instead of
  *   blocking, and partial writes.
- * State changes with interrupts disabled (scheduler discipline), so readers and writers
- * on one CPU, threads or processes alike, never race; both sides wake each other and poll().
+ * State changes under the scheduler lock, so readers and writers on any CPU, threads or
+ * processes alike, never race; both sides wake each other and poll().
  */
 #include "kernel/fs/devfs.h"
 #include <spindle/errno.h>
@@ -36,7 +36,7 @@ static int64_t pipe_read(file_t *f, void *buf, size_t n)
     pipe_t *p = f->priv;
     if (n == 0)
         return 0;
-    uint64_t fl = sched_irq_save();
+    uint64_t fl = sched_lock();
     int64_t r;
     for (;;) {
         if (p->count) {
@@ -63,14 +63,14 @@ static int64_t pipe_read(file_t *f, void *buf, size_t n)
             break;
         }
     }
-    sched_irq_restore(fl);
+    sched_unlock(fl);
     return r;
 }
 
 static int64_t pipe_write(file_t *f, const void *buf, size_t n)
 {
     pipe_t *p = f->priv;
-    uint64_t fl = sched_irq_save();
+    uint64_t fl = sched_lock();
     size_t done = 0;
     int err = 0;
     while (done < n) {
@@ -97,7 +97,7 @@ static int64_t pipe_write(file_t *f, const void *buf, size_t n)
         if (err)
             break;
     }
-    sched_irq_restore(fl);
+    sched_unlock(fl);
     return done ? (int64_t)done : (n ? -err : 0);
 }
 
@@ -135,7 +135,7 @@ static int pipe_ioctl(file_t *f, uint64_t request, void *arg, size_t size)
 static void pipe_close(file_t *f)
 {
     pipe_t *p = f->priv;
-    uint64_t fl = sched_irq_save();
+    uint64_t fl = sched_lock();
     if (f->ops == &pipe_read_fops)
         p->readers--;
     else
@@ -143,7 +143,7 @@ static void pipe_close(file_t *f)
     bool last = !p->readers && !p->writers;
     if (!last)
         pipe_changed(p);
-    sched_irq_restore(fl);
+    sched_unlock(fl);
     if (last) {
         kfree(p->buf);
         kfree(p);

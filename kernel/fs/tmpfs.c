@@ -101,6 +101,31 @@ static void tmpfs_free_pages_from(tmpfs_data_t *d, size_t first)
     }
 }
 
+/* Gives back an index far larger than a shrunk file needs: one write at 8 GiB leaves a
+ * 16 MiB index behind, which truncating the file must return too. On failure the old,
+ * larger index simply stays (it is still correct). */
+static void tmpfs_shrink_index(tmpfs_data_t *d, size_t keep)
+{
+    if (keep == 0) {
+        kfree(d->pages);
+        d->pages = NULL;
+        d->cap = 0;
+        return;
+    }
+    size_t cap = 16;
+    while (cap < keep)
+        cap *= 2;
+    if (cap >= d->cap)
+        return;
+    uint64_t *p = kmalloc(cap * sizeof *p);
+    if (!p)
+        return;
+    memcpy(p, d->pages, cap * sizeof *p); /* entries from keep on are all 0 by now */
+    kfree(d->pages);
+    d->pages = p;
+    d->cap = cap;
+}
+
 static int tmpfs_truncate(vnode_t *v, uint64_t size)
 {
     tmpfs_data_t *d = v->priv;
@@ -110,6 +135,7 @@ static int tmpfs_truncate(vnode_t *v, uint64_t size)
         if (size % PAGE && keep <= d->cap && d->pages[keep - 1]) /* zero the tail */
             memset((uint8_t *)phys_to_virt(d->pages[keep - 1]) + size % PAGE, 0,
                    PAGE - size % PAGE);
+        tmpfs_shrink_index(d, keep);
     }
     v->size = size;
     v->mtime_ns = tmpfs_now();

@@ -10,7 +10,7 @@
  * dies inside a call (kill, process exit) leaves nothing dangling: its entry is flushed by
  * the next line and the slot reused (a generation number tells its owner it is gone).
  *
- * Locking: trace_lock (interrupts off) covers the slots, the sessions and the ring
+ * Locking: trace_lock (the scheduler lock) covers the slots, the sessions and the ring
  * producers; user memory is read only outside it. Process settings (trace_proc_t) change
  * under it and are freed only by their process's exit hook.
  */
@@ -59,7 +59,6 @@ typedef struct {
 
 volatile bool trace_enabled;
 
-static volatile uint32_t trace_lock_word;
 static trace_slot_t trace_slots[TRACE_SLOTS];
 static uint64_t trace_seq, trace_gen;
 
@@ -68,19 +67,15 @@ static bool trace_boot_done, trace_boot_all;
 static uint64_t trace_boot_pid;
 static const char *trace_boot_name;
 
+/* The scheduler lock: the trace state is read next to process and thread state. */
 static uint64_t trace_lock(void)
 {
-    uint64_t f = sched_irq_save();
-    while (__atomic_exchange_n(&trace_lock_word, 1, __ATOMIC_ACQUIRE))
-        while (trace_lock_word)
-            cpu_pause();
-    return f;
+    return sched_lock();
 }
 
 static void trace_unlock(uint64_t f)
 {
-    __atomic_store_n(&trace_lock_word, 0, __ATOMIC_RELEASE);
-    sched_irq_restore(f);
+    sched_unlock(f);
 }
 
 /* ------------------------------------------------------------------ boot options */
@@ -429,7 +424,7 @@ void trace_process_exited(struct process *p, uint64_t status)
 
 /* ------------------------------------------------------------------ trace() */
 
-/* Interrupts off. The caller itself or one of its live descendants with this pid. */
+/* Scheduler lock held. The caller itself or one of its live descendants with this pid. */
 static process_t *find_descendant(process_t *p, uint64_t pid)
 {
     if (p->pid == pid)

@@ -14,7 +14,7 @@ bool vmm_map_page(uint64_t virt, uint64_t phys, unsigned flags)
     (void)virt; (void)phys; (void)flags;
     return false;
 }
-void vmm_unmap_page(uint64_t virt) { (void)virt; }
+void vmm_unmap_free(uint64_t start, size_t pages) { (void)start; (void)pages; }
 uint64_t vmm_translate(uint64_t virt) { (void)virt; return 0; }
 #include "mm/heap.c"
 
