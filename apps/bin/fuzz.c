@@ -3,7 +3,8 @@
  *
  *   fuzz [-s SEED] [-n COUNT] [-p PROCS] [-t THREADS] [-L] [-x MASK]
  *
- * -L compares free pages and kernel heap before and after the run (leak check); -x MASK
+ * -L compares free pages and kernel heap before and after the run (leak check), after
+ * putting the file tree back as it was (see tree_snapshot; bind is left out then); -x MASK
  * leaves out the calls whose bit is set in the random phase (to bisect a finding).
  *
  * Phase 1 (boundary): every call, every argument in turn set to each boundary value (0, -1,
@@ -29,6 +30,7 @@
 #include <spindle/syscall_nums.h>
 #include <spindle/syscall_stubs.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/mman.h>
@@ -85,10 +87,11 @@ static void scratch_init(void)
 }
 static const uint8_t rodata_page[PAGE] __attribute__((aligned(4096))) = "read-only page";
 
-/* Strings a path argument may get: plausible, missing, empty, huge. Files the fuzzer may
- * create or truncate all live in FUZZ_DIR (emptied at the end, for the leak check); other
- * paths are directories, devices or names that cannot be opened for writing. Never a path
- * that reaches the console or starts a test program (their output would confuse the runner). */
+/* Strings a path argument may get: plausible, missing, empty, huge. The pool's files to
+ * create or truncate live in FUZZ_DIR; other pool paths are directories, devices or names
+ * that cannot be opened for writing (junk names read back into the scratch area can still
+ * land anywhere: the leak check restores the whole tree). Never a path that reaches the
+ * console or starts a test program (their output would confuse the runner). */
 #define FUZZ_DIR "/tmp/fuzz"
 static const char *const string_pool[] = {
     FUZZ_DIR "/f", FUZZ_DIR "/new", FUZZ_DIR, "", "/", "/bin", "/nonexistent/x", "..",
@@ -449,21 +452,126 @@ static int has_flag(int argc, char **argv, const char *flag)
 #define LEAK_SLACK_PAGES 64
 #define LEAK_SLACK_HEAP  (16 * 1024)
 
-static void fuzz_dir_empty(void)
+/* What the namespace held before the run. Random calls reach far beyond FUZZ_DIR: a junk
+ * string read back into the scratch area is a relative name, and the working directory may be
+ * "/" or /bin by then, so new files (sparse ones too, with a large page index) turn up
+ * anywhere in the tmpfs tree, and existing files may grow. The leak check puts the tree back
+ * instead of trusting one directory: every entry whose (path, inode) pair is not in this
+ * snapshot is removed (directories recursively), and files that grew are cut back. */
+typedef struct {
+    uint64_t ino;
+    uint64_t size;
+    char *path;
+} tree_entry_t;
+
+#define TREE_MAX_ENTRIES 4096
+#define TREE_MAX_DEPTH   16
+static tree_entry_t *tree;
+static unsigned tree_count;
+
+/* /dev and /proc are other file systems whose nodes the run cannot add to. */
+static int tree_skipped(const char *path)
 {
-    DIR *d = opendir(FUZZ_DIR);
+    return strcmp(path, "/dev") == 0 || strcmp(path, "/proc") == 0;
+}
+
+static int tree_child_path(char *out, size_t size, const char *dir, const char *name)
+{
+    int n = snprintf(out, size, "%s/%s", strcmp(dir, "/") ? dir : "", name);
+    return n > 0 && (size_t)n < size;
+}
+
+static void tree_snapshot_dir(const char *dir, int depth)
+{
+    DIR *d = opendir(dir);
     struct dirent *e;
-    char path[300];
-    while (d && (e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+    char path[1024];
+    while (d && (e = readdir(d)) != NULL && tree_count < TREE_MAX_ENTRIES) {
+        struct stat st;
+        if (!tree_child_path(path, sizeof path, dir, e->d_name) || tree_skipped(path) ||
+            stat(path, &st) != 0)
             continue;
-        snprintf(path, sizeof path, "%s/%s", FUZZ_DIR, e->d_name);
-        if (unlink(path) != 0)
-            rmdir(path);
+        char *copy = malloc(strlen(path) + 1);
+        if (!copy)
+            break;
+        strcpy(copy, path);
+        tree[tree_count++] = (tree_entry_t){ st.st_ino, (uint64_t)st.st_size, copy };
+        if (e->d_type == DT_DIR && depth < TREE_MAX_DEPTH)
+            tree_snapshot_dir(path, depth + 1);
     }
     if (d)
         closedir(d);
-    rmdir(FUZZ_DIR);
+}
+
+static void tree_snapshot(void)
+{
+    tree = malloc(TREE_MAX_ENTRIES * sizeof *tree);
+    if (tree)
+        tree_snapshot_dir("/", 0);
+}
+
+static const tree_entry_t *tree_find(const char *path, uint64_t ino)
+{
+    for (unsigned i = 0; i < tree_count; i++)
+        if (tree[i].ino == ino && strcmp(tree[i].path, path) == 0)
+            return &tree[i];
+    return NULL;
+}
+
+/* Removes path and, for a directory, everything below it first. */
+static void tree_remove(const char *path, int depth)
+{
+    DIR *d = depth < TREE_MAX_DEPTH ? opendir(path) : NULL;
+    struct dirent *e;
+    char child[1024];
+    while (d && (e = readdir(d)) != NULL)
+        if (tree_child_path(child, sizeof child, path, e->d_name))
+            tree_remove(child, depth + 1);
+    if (d)
+        closedir(d);
+    if (unlink(path) != 0)
+        rmdir(path);
+}
+
+/* Cuts a file back to its old size: no truncate call, so keep the head, empty it, rewrite. */
+static void tree_shrink(const char *path, uint64_t size)
+{
+    uint8_t *keep = malloc(size ? size : 1);
+    int fd = keep ? open(path, O_RDONLY) : -1;
+    int64_t got = fd >= 0 ? read(fd, keep, size) : -1;
+    if (fd >= 0)
+        close(fd);
+    if (got == (int64_t)size && (fd = open(path, O_WRONLY | O_TRUNC)) >= 0) {
+        if (write(fd, keep, size) != (int64_t)size)
+            printf("fuzz: could not restore %s\n", path);
+        close(fd);
+    }
+    free(keep);
+}
+
+static unsigned tree_restore_dir(const char *dir, int depth)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char path[1024];
+    unsigned removed = 0;
+    while (d && (e = readdir(d)) != NULL) {
+        struct stat st;
+        if (!tree_child_path(path, sizeof path, dir, e->d_name) || tree_skipped(path))
+            continue;
+        const tree_entry_t *old = tree_find(path, e->d_ino);
+        if (!old) {
+            tree_remove(path, depth + 1);
+            removed++;
+        } else if (e->d_type == DT_DIR && depth < TREE_MAX_DEPTH) {
+            removed += tree_restore_dir(path, depth + 1);
+        } else if (e->d_type == DT_REG && stat(path, &st) == 0 && (uint64_t)st.st_size > old->size) {
+            tree_shrink(path, old->size);
+        }
+    }
+    if (d)
+        closedir(d);
+    return removed;
 }
 
 static int meminfo_read(meminfo_t *m)
@@ -475,7 +583,8 @@ static int meminfo_read(meminfo_t *m)
 static void leak_check(const meminfo_t *before)
 {
     meminfo_t after;
-    fuzz_dir_empty();
+    unsigned removed = tree_restore_dir("/", 0);
+    printf("fuzz: removed %u entries the run left in the tree\n", removed);
     if (!meminfo_read(&after)) {
         printf("FAIL fuzz.no-leak: meminfo failed\n");
         violations++;
@@ -554,7 +663,14 @@ int main(int argc, char **argv)
     printf("fuzz: seed %llu, %llu random calls, %u processes x %u threads\n",
            (unsigned long long)seed, (unsigned long long)count, procs, threads);
     meminfo_t before;
-    int have_meminfo = has_flag(argc, argv, "-L") && meminfo_read(&before);
+    int leak_check_on = has_flag(argc, argv, "-L");
+    if (leak_check_on) {
+        /* A bind is for good (there is no unbind) and hides what lies under its mountpoint,
+         * so nothing there could be given back: the leak-checked run leaves bind out. */
+        excluded_calls |= 1ULL << SYS_BIND;
+        tree_snapshot(); /* before the figures: its own memory is then not counted */
+    }
+    int have_meminfo = leak_check_on && meminfo_read(&before);
     mkdir(FUZZ_DIR, 0755);
     run_boundary_phase();
     run_random_phase(seed, count, procs, threads);
