@@ -35,19 +35,28 @@ static sched_cpu_t *sched_least_loaded(sched_cpu_t *prefer)
     return best;
 }
 
-/* Pinned threads stay on t->cpu: the boot thread (it runs on the loader's stack, and
- * sched_current finds it through the per-CPU record) and threads started by
- * sched_start_on. */
+/* Pinned threads never move by balancing: the boot thread (it runs on the loader's stack,
+ * and sched_current finds it through the per-CPU record; it stays on t->cpu) and threads
+ * pinned by sched_start_on or setaffinity (they go to pin_cpu). */
 bool sched_pinned(const thread_t *t)
 {
     return t->kstack_top == 0 || t->pinned;
 }
 
+sched_cpu_t *sched_home(thread_t *t, sched_cpu_t *here)
+{
+    if (t->pinned)
+        return sched_cpu(t->pin_cpu);
+    return t->kstack_top == 0 ? sched_cpu(t->cpu) : here;
+}
+
 sched_cpu_t *sched_place(thread_t *t, bool woken)
 {
     sched_cpu_t *last = sched_cpu(t->cpu);
-    if (sched_pinned(t) || !last->online)
-        return sched_pinned(t) ? last : sched_least_loaded(sched_cpu_this());
+    if (sched_pinned(t))
+        return sched_home(t, last);
+    if (!last->online)
+        return sched_least_loaded(sched_cpu_this());
     if (woken && clock_now_ns() - t->last_ran_ns < SCHED_CACHE_HOT_NS &&
         sched_load(last) <= 1)
         return last;

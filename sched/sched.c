@@ -325,6 +325,8 @@ static void sched_update_min_vruntime(sched_cpu_t *cpu)
         cpu->min_vruntime = v;
 }
 
+static void sched_send_home(sched_cpu_t *from, thread_t *t, sched_cpu_t *home);
+
 /* Scheduler lock held. The current thread's state says what becomes of it: RUNNING goes back on
  * the queue (preemption, yield), BLOCKED and DEAD do not. Picks the smallest vruntime. */
 static void sched_reschedule(sched_cpu_t *cpu)
@@ -341,11 +343,18 @@ static void sched_reschedule(sched_cpu_t *cpu)
     sched_update_min_vruntime(cpu);
     cpu->need_resched = false;
     thread_t *next = runq_pop_min(cpu);
+    for (sched_cpu_t *home; next && (home = sched_home(next, cpu)) != cpu;) {
+        sched_send_home(cpu, next, home); /* pinned elsewhere since it was queued here */
+        next = runq_pop_min(cpu);
+    }
     if (prev->state == THREAD_RUNNING) {
-        if (!next)
+        sched_cpu_t *home = sched_home(prev, cpu);
+        if (!next && home == cpu)
             return; /* nothing else to run: keep going */
         prev->state = THREAD_READY;
-        if (prev != cpu->idle)
+        if (prev != cpu->idle && home != cpu)
+            sched_send_home(cpu, prev, home);
+        else if (prev != cpu->idle)
             runq_insert(cpu, prev);
     }
     if (!next)
@@ -380,7 +389,38 @@ void sched_start_on(thread_t *t, unsigned cpu)
     ASSERT(cpu < SCHED_MAX_CPUS && sched_cpus[cpu].online);
     t->cpu = cpu;
     t->pinned = true;
+    t->pin_cpu = cpu;
     sched_start(t);
+}
+
+int sched_set_affinity(thread_t *t, unsigned cpu)
+{
+    if (cpu != SCHED_CPU_ANY && (cpu >= SCHED_MAX_CPUS || !sched_cpus[cpu].online))
+        return EINVAL;
+    uint64_t f = sched_lock();
+    t->pinned = cpu != SCHED_CPU_ANY;
+    t->pin_cpu = t->pinned ? cpu : 0;
+    if (t->pinned && t->cpu != cpu) {
+        sched_cpu_t *at = &sched_cpus[t->cpu];
+        if (t->state == THREAD_BLOCKED) {
+            sched_rebase(t, at, &sched_cpus[cpu]); /* sched_wake places it on its pin */
+            t->cpu = cpu;
+        } else { /* running or queued there: its CPU moves it at its next decision */
+            at->need_resched = true;
+            if (at != sched_cpu_this())
+                ipi_send_resched(at->index);
+        }
+    }
+    sched_unlock(f);
+    return 0;
+}
+
+/* Moves t (READY, on no queue) to its pinned CPU's queue and wakes that CPU up. */
+static void sched_send_home(sched_cpu_t *from, thread_t *t, sched_cpu_t *home)
+{
+    sched_rebase(t, from, home);
+    runq_insert(home, t);
+    sched_kick(home, t);
 }
 
 void sched_start(thread_t *t)

@@ -62,7 +62,8 @@ typedef struct thread {
     uint32_t weight;          /* from nice */
     int nice;
     unsigned cpu;             /* CPU whose run queue it belongs to */
-    bool pinned;              /* never moves off cpu (sched_start_on) */
+    bool pinned;              /* runs only on pin_cpu (sched_start_on, setaffinity) */
+    unsigned pin_cpu;
     int preempt_count;        /* > 0: not preempted (interrupts still taken) */
     bool on_rq;
     uint32_t rq_rank;         /* leftist heap: length of the right spine */
@@ -138,6 +139,11 @@ interrupt_frame_t *thread_user_frame(thread_t *t);
 void sched_start(thread_t *t);
 /* The same, on CPU cpu (online), where it stays for its whole life. */
 void sched_start_on(thread_t *t, unsigned cpu);
+/* Keeps t on CPU cpu from now on (SCHED_CPU_ANY: anywhere again); EINVAL when cpu is not
+ * online. A thread running or queued elsewhere moves at its next scheduling decision
+ * (at once: its CPU is kicked). Scheduler lock held or not. */
+#define SCHED_CPU_ANY (~0u)
+int sched_set_affinity(thread_t *t, unsigned cpu);
 void sched_yield(void);
 /* The caller set its state to THREAD_BLOCKED under the scheduler lock; runs someone else
  * until sched_wake(). Returns with the lock held as at the call. */
@@ -174,6 +180,8 @@ const void *sched_lock_id(void);
 /* Placement and balancing (sched/balance.c); scheduler lock held. */
 unsigned sched_load(const sched_cpu_t *cpu);
 bool sched_pinned(const thread_t *t);
+/* The CPU t must run on: its pin, or here when it may run anywhere. */
+sched_cpu_t *sched_home(thread_t *t, sched_cpu_t *here);
 /* The CPU a new (woken false) or woken thread should be queued on. */
 sched_cpu_t *sched_place(thread_t *t, bool woken);
 /* Moves t's vruntime from one queue's scale to another's. */

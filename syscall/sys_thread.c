@@ -28,6 +28,20 @@ SYSCALL_DEFINE(SYS_THREAD_EXIT, uint64_t)
 /* Programs may only lower their threads' priority (nice 0..19): a negative nice would let
  * any program starve every other one, init included (Linux needs CAP_SYS_NICE for it).
  * Kernel threads may use the whole range. */
+/* Any CPU, or none in particular: pinning only restricts where the caller's own threads run,
+ * so any program may do it. */
+SYSCALL_DEFINE(SYS_SETAFFINITY, uint64_t, uint64_t tid, uint64_t cpu)
+{
+    int64_t c = (int64_t)cpu;
+    if (c < -1 || c >= SCHED_MAX_CPUS)
+        return syscall_fail(EINVAL);
+    uint64_t f = sched_lock();
+    thread_t *t = tid ? thread_find(process_current(), tid) : sched_current();
+    int err = t ? sched_set_affinity(t, c < 0 ? SCHED_CPU_ANY : (unsigned)c) : ESRCH;
+    sched_unlock(f);
+    return err ? syscall_fail(err) : 0;
+}
+
 SYSCALL_DEFINE(SYS_SETPRIORITY, uint64_t, uint64_t tid, uint64_t nice)
 {
     int64_t n = (int64_t)nice;

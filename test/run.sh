@@ -211,7 +211,8 @@ if grep -aq 'Spindle kernel' "$boot_log"; then
     pass loader.never-jumps-into-junk; fi
 
 # 7. hostile apps: /bin/fuzz throws boundary values at every call, then 1.2 million random
-#    calls from 4 child processes (4 seeds); the kernel must neither panic nor hang.
+#    calls from 4 child processes (4 seeds); the kernel must neither panic nor hang, and
+#    with -L free pages and kernel heap must come back (fuzz.no-leak).
 img=$(make_image fuzz "qemu_exit -- /bin/fuzz -s 1 -n 1200000 -p 4 -t 4 -L")
 boot fuzz "$img" 400 120
 collect fuzz "$boot_log"

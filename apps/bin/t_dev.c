@@ -117,6 +117,13 @@ static void test_bind(void)
     T_CHECK(P, "bind-file-enotdir", fails(bind_dir(ffd, "/tmp/bsrc"), ENOTDIR));
     T_CHECK(P, "bind-missing-enoent", fails(bind_dir(dfd, "/tmp/none"), ENOENT));
     T_CHECK(P, "bind-bad-fd-ebadf", fails(bind_dir(60, "/tmp/bmp"), EBADF));
+    /* a directory bound inside itself would make the namespace endless */
+    mkdir("/tmp/bsrc/sub", 0);
+    mkdir("/tmp/bloop", 0);
+    int rfd = open("/", O_RDONLY | O_DIRECTORY);
+    T_CHECK(P, "bind-into-own-subtree-ebusy", fails(bind_dir(dfd, "/tmp/bsrc/sub"), EBUSY));
+    T_CHECK(P, "bind-root-inside-itself-ebusy", rfd >= 0 && fails(bind_dir(rfd, "/tmp/bloop"), EBUSY));
+    close(rfd);
     /* the namespace is shared by everyone: nobody may hide /bin behind a bind */
     mkdir("/tmp/bempty", 0);
     int efd = open("/tmp/bempty", O_RDONLY | O_DIRECTORY);

@@ -1,7 +1,8 @@
 /*
  * t_sched - the scheduler from user space: a thread spinning forever in user mode does not
  * starve the others; two busy threads of equal priority each get 40-60 % of the CPU over a
- * second and a higher priority gets proportionally more (CPU time measured per thread from
+ * second (both pinned to CPU 0 with setaffinity, so the check holds on any number of CPUs) and
+ * a higher priority gets proportionally more (CPU time measured per thread from
  * the TSC while it runs, calibrated against the monotonic clock); sleeps end no earlier than
  * asked and within a few timer periods; yield and setpriority's errors.
  */
@@ -73,6 +74,7 @@ static void *t_busy(void *arg)
     busy_t *b = arg;
     if (b->nice)
         pthread_setnice_np(pthread_self(), b->nice);
+    sys_setaffinity(0, 0); /* both on CPU 0: weights divide one CPU, however many there are */
     pthread_barrier_wait(b->start);
     uint64_t gap = tsc_per_ms / 2, last = rdtsc_now(), sum = 0;
     while (!b->stop) {
@@ -110,13 +112,6 @@ static void check_fairness(void)
 {
     unsigned eq = busy_pair(0, 0, 1000);
     T_CHECK(P, "equal-priority-each-40-to-60-percent", eq >= 40 && eq <= 60);
-    /* Weights divide one CPU: with more, each busy thread gets a CPU of its own (programs
-     * cannot pin threads), so the share checks need a single CPU. */
-    if (t_cpus_online() > 1) {
-        T_SKIP(P, "higher-priority-gets-proportionally-more", "weights share one CPU");
-        T_SKIP(P, "lower-priority-gets-proportionally-less", "weights share one CPU");
-        return;
-    }
     /* nice 0 weighs 1024 against nice 5's 335: an expected 75 %. */
     unsigned hi = busy_pair(0, 5, 1000);
     T_CHECK(P, "higher-priority-gets-proportionally-more", hi >= 65 && hi <= 85);

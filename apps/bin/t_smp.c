@@ -7,6 +7,8 @@
  * - munmap while another thread on another CPU reads the same pages: once munmap has
  *   returned, the reader never sees the page again (no stale TLB entry survives the
  *   shootdown); it dies with a clean #PF instead (the child "munmap-race" of this program);
+ * - setaffinity moves the caller to each CPU in turn (TSC_AUX says where it runs), and
+ *   refuses CPUs that are not online;
  * - four CPU-bound threads: the wall time is reported ("t_smp: 4 busy threads ...") so the
  *   runner can print the speed-up between the -smp 1 and -smp 2 runs (not asserted), with
  *   each CPU's ticks, switches and pulls ("note" lines: the suite keeps them in the log).
@@ -196,11 +198,31 @@ static void report_speedup(unsigned cpus)
     T_CHECK(P, "four-busy-threads-finish", busy_sink != 0);
 }
 
+/* ---------------------------------------------------------------- setaffinity */
+
+static void check_affinity(unsigned cpus)
+{
+    int moved = 1;
+    for (unsigned c = 0; c < cpus; c++) {
+        moved &= sys_setaffinity(0, c) == 0;
+        sys_yield(); /* runs on c from its next scheduling decision on, if not at once */
+        for (int i = 0; i < 1000; i++)
+            moved &= cpu_now() == c;
+    }
+    T_CHECK(P, "setaffinity-moves-the-caller-to-each-cpu", moved);
+    T_CHECK(P, "setaffinity-any-cpu-again", sys_setaffinity(0, (uint64_t)-1) == 0);
+    T_CHECK(P, "setaffinity-offline-cpu-einval", T_FAILS_WITH(sys_setaffinity(0, cpus), EINVAL));
+    T_CHECK(P, "setaffinity-negative-einval", T_FAILS_WITH(sys_setaffinity(0, (uint64_t)-2), EINVAL));
+    T_CHECK(P, "setaffinity-unknown-thread-esrch",
+            T_FAILS_WITH(sys_setaffinity(999999, 0), ESRCH));
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "munmap-race") == 0)
         return munmap_race_child();
     unsigned cpus = t_cpus_online();
+    check_affinity(cpus);
     check_hammer(cpus);
     check_munmap_race(cpus);
     report_speedup(cpus);

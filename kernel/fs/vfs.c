@@ -226,16 +226,23 @@ int vfs_lookup_dir(vnode_t *cwd, const char *path, vnode_t **out)
 }
 
 /* True when d lies inside /tmp (following ".." links, crossing file-system roots). */
+/* True when anc is d or one of its ancestors (through parents and covered mountpoints). */
+static bool vfs_is_ancestor_locked(const vnode_t *anc, vnode_t *d)
+{
+    for (int depth = 0; d && depth < 4096; depth++) {
+        if (d == anc)
+            return true;
+        d = d->parent ? d->parent : d->covers;
+    }
+    return false;
+}
+
 static bool vfs_inside_tmp_locked(vnode_t *d)
 {
     vnode_t *tmp;
     if (vfs_walk_locked(root_vnode, "/tmp", &tmp))
         return false;
-    bool inside = false;
-    for (int depth = 0; d && depth < 4096 && !inside; depth++) {
-        inside = d == tmp;
-        d = d->parent ? d->parent : d->covers;
-    }
+    bool inside = vfs_is_ancestor_locked(tmp, d);
     vnode_put_locked(tmp);
     return inside;
 }
@@ -243,7 +250,8 @@ static bool vfs_inside_tmp_locked(vnode_t *d)
 /* The namespace is one for the whole system, so a bind is visible to every process: to keep
  * a hostile app from hiding /bin or /dev from everyone, mountpoints must lie inside /tmp
  * (EPERM otherwise). Transient nodes (procfs directories, removed directories: no links) can
- * be neither side of a bind (EINVAL): nothing would keep them alive. */
+ * be neither side of a bind (EINVAL): nothing would keep them alive. A directory can't be
+ * bound inside itself (EBUSY): the namespace would never end. */
 int vfs_bind(vnode_t *cwd, vnode_t *dir, const char *mountpoint)
 {
     vnode_t *mp;
@@ -264,6 +272,8 @@ int vfs_bind(vnode_t *cwd, vnode_t *dir, const char *mountpoint)
     for (vnode_t *d = dir; !err && d; d = d->mounted)
         if (d == mp)
             err = EBUSY; /* would make a mount cycle */
+    if (!err && vfs_is_ancestor_locked(dir, mp))
+        err = EBUSY; /* dir would contain itself: an endless namespace (/ onto /tmp/x) */
     if (err) {
         vnode_put_locked(mp);
         goto out;
