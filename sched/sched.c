@@ -30,7 +30,6 @@
 #include "sched/process.h"
 #include "sched/thread.h"
 
-#define MSR_TSC_AUX 0xC0000103
 /* The top 16 bytes of every thread's kernel stack: a magic word and the owner
  * (sched_current). IST stacks come from the same allocator but hold the CPU's interrupt
  * frame there (SS at top - 8), so both words and the owner's own kstack_top are checked. */
@@ -47,7 +46,6 @@
 
 static sched_cpu_t sched_cpus[SCHED_MAX_CPUS];
 static uint64_t next_tid = 1;
-static bool have_rdtscp;
 static bool sched_tickless_enabled;
 static bool sched_ready;              /* the boot CPU finished sched_init */
 static struct process *sched_kproc;   /* owner of the idle threads */
@@ -70,17 +68,10 @@ uint32_t sched_nice_to_weight(int nice)
     return nice_weights[nice - SCHED_NICE_MIN];
 }
 
+/* TSC_AUX already holds the CPU number (kernel/arch/smp.c sets it on every CPU). */
 void sched_init_cpu(unsigned index)
 {
-    uint32_t a, b, c, d;
     ASSERT(index < SCHED_MAX_CPUS);
-    cpuid(0x80000000, 0, &a, &b, &c, &d);
-    if (a >= 0x80000001) {
-        cpuid(0x80000001, 0, &a, &b, &c, &d);
-        have_rdtscp = d & (1u << 27);
-    }
-    if (have_rdtscp)
-        wrmsr(MSR_TSC_AUX, index);
     sched_cpus[index].index = index;
     fpu_init_cpu();
     /* User code may set its own FS/GS bases (TLS) with WRFSBASE/WRGSBASE: safe here because
@@ -89,12 +80,10 @@ void sched_init_cpu(unsigned index)
         write_cr4(read_cr4() | CR4_FSGSBASE);
 }
 
+/* RDTSCP's TSC_AUX, or the APIC id looked up on CPUs without RDTSCP (smp_cpu_index). */
 sched_cpu_t *sched_cpu_this(void)
 {
-    uint32_t lo, hi, aux = 0;
-    if (have_rdtscp)
-        __asm__ volatile("rdtscp" : "=a"(lo), "=d"(hi), "=c"(aux));
-    return &sched_cpus[aux < SCHED_MAX_CPUS ? aux : 0];
+    return &sched_cpus[smp_cpu_index()];
 }
 
 sched_cpu_t *sched_cpu(unsigned index)

@@ -7,7 +7,7 @@
  * stack is the top of a 256 KiB-aligned slot (mm/vmm.c) and its last 8 bytes hold the
  * owning thread, so sched_current() masks RSP. The boot thread (on the loader's stack) and
  * code on IST stacks fall back to the per-CPU record, found through IA32_TSC_AUX/RDTSCP
- * (CPU 0 without RDTSCP, which is fine while only the boot CPU runs).
+ * (or, without RDTSCP, the APIC id looked up in the per-CPU records: smp_cpu_index).
  *
  * Locking: every run queue, timer list, thread state and wait queue is covered by the one
  * scheduler lock (sched_lock: recursive, interrupts off, held across the switch; sched.c).
@@ -119,7 +119,7 @@ typedef struct {
 void sched_init(struct process *kproc);
 /* True when idle CPUs stop the periodic tick (command-line flag `tickless`). */
 bool sched_tickless(void);
-/* Per CPU: records the CPU number for sched_cpu_this() (IA32_TSC_AUX), enables XSAVE. */
+/* Per CPU: its sched_cpu_t record, XSAVE and FSGSBASE. */
 void sched_init_cpu(unsigned index);
 
 sched_cpu_t *sched_cpu_this(void);

@@ -45,8 +45,14 @@ static inline uint64_t bos_boot_ns(void) { return bos_clock_ns(CLOCK_BOOTTIME); 
 static inline long bos_getpid(void) { return (long)getpid(); } /* glibc >= 2.25 does not cache it */
 static inline long bos_yield(void) { return sched_yield() < 0 ? bos_err() : 0; }
 
+/* The affinity mask, not sysconf: as /init with no /sys mounted, glibc's
+ * _SC_NPROCESSORS_ONLN cannot read /sys/devices/system/cpu/online and says 1. */
 static inline int bos_cpu_count(void)
 {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
+        return CPU_COUNT(&set);
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     return n > 0 ? (int)n : 1;
 }

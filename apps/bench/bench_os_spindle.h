@@ -30,8 +30,8 @@ static inline uint64_t bos_now_ns(void) { return sys_uptime(); }
 static inline uint64_t bos_boot_ns(void) { return sys_uptime(); }
 static inline long bos_getpid(void) { return (long)sys_getpid(); }
 static inline long bos_yield(void) { return sys_yield() == ERR ? bos_err() : 0; }
-static inline int bos_cpu_count(void) { return 1; } /* no call reports it yet */
-static inline int bos_pin_cpu(int cpu) { (void)cpu; return -ENOSYS; }
+static inline int bos_cpu_count(void) { return cpus_online(); }
+static inline int bos_pin_cpu(int cpu) { return setaffinity(0, cpu) < 0 ? -errno : 0; }
 
 typedef struct {
     bos_thread_fn_t fn;

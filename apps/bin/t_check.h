@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <spindle.h>
 #include <spindle/abi.h>
 #include <spindle/errno.h>
 #include <spindle/syscall_nums.h>
@@ -30,25 +31,10 @@ static int t_failures __attribute__((unused));
 /* A case that cannot run on this machine (counted as skipped, never as passed). */
 #define T_SKIP(prog, name, why) printf("skip user." prog "." name ": %s\n", (why))
 
-/* Online CPUs, from /proc/system's "cpus_online:" line; 1 when it cannot be read. */
+/* Online CPUs (apps/lib: /proc/system's "cpus_online:" line). */
 static __attribute__((unused)) unsigned t_cpus_online(void)
 {
-    static char text[1024];
-    int64_t fd = (int64_t)sys_open("/proc/system", O_RDONLY);
-    if (fd < 0)
-        return 1;
-    int64_t n = (int64_t)sys_read((uint64_t)fd, text, sizeof text - 1);
-    sys_close((uint64_t)fd);
-    if (n <= 0)
-        return 1;
-    text[n] = '\0';
-    const char *at = strstr(text, "cpus_online: ");
-    if (!at)
-        return 1;
-    unsigned v = 0;
-    for (at += 13; *at >= '0' && *at <= '9'; at++)
-        v = v * 10 + (unsigned)(*at - '0');
-    return v ? v : 1;
+    return (unsigned)cpus_online();
 }
 
 /* The call failed the documented way: ERR and this code in errno. */

@@ -1,5 +1,6 @@
 /* process.c - process and time wrappers (spindle.h, sys/wait.h): -1 and errno on error. */
 #include <spindle.h>
+#include <string.h>
 #include <sys/wait.h>
 #include "libc_internal.h"
 
@@ -46,4 +47,26 @@ int sleep_ns(uint64_t ns)
 int sched_yield(void)
 {
     return (int)libc_result(sys_yield());
+}
+
+int cpus_online(void)
+{
+    static const char key[] = "cpus_online: ";
+    char text[1024];
+    uint64_t fd = sys_open("/proc/system", O_RDONLY);
+    if (fd == ERR)
+        return 1;
+    uint64_t n = sys_read(fd, text, sizeof text - 1);
+    sys_close(fd);
+    text[n == ERR ? 0 : n] = '\0';
+    const char *at = strstr(text, key);
+    int v = 0;
+    for (at = at ? at + sizeof key - 1 : ""; *at >= '0' && *at <= '9'; at++)
+        v = v * 10 + (*at - '0');
+    return v > 0 ? v : 1;
+}
+
+int setaffinity(uint64_t tid, int cpu)
+{
+    return (int)libc_result(sys_setaffinity(tid, (uint64_t)(int64_t)cpu));
 }

@@ -40,7 +40,8 @@
 #define MSR_TSC_AUX        0xC0000103
 #define EFER_LME           (1ULL << 8)
 #define LOW_MEMORY_LIMIT   0x100000ULL
-#define SMP_INIT_DELAY_NS  10000000ULL   /* INIT -> SIPI */
+#define SMP_INIT_DELAY_NS  10000000ULL   /* INIT -> SIPI, for CPUs that need it */
+#define SMP_INIT_DELAY_MODERN_NS 10000ULL
 #define SMP_SIPI_DELAY_NS  200000ULL     /* SIPI -> second SIPI */
 #define SMP_POLL_NS        10000ULL
 #define SMP_AP_STACK_RESERVED 16         /* top 16 bytes: owner word 0 (see sched_current) */
@@ -185,11 +186,29 @@ static bool smp_wait_online(percpu_t *p, uint64_t ns)
     return __atomic_load_n(&p->state, __ATOMIC_ACQUIRE) == PERCPU_ONLINE;
 }
 
+/* The MP specification's 10 ms between INIT and SIPI is for old external-APIC systems;
+ * Intel family 6 and later and AMD family 0Fh and later start without it (Linux drops the
+ * delay on the same CPUs). Saves 10 ms per AP at boot. */
+static uint64_t smp_init_delay_ns(void)
+{
+    uint32_t a, b, c, d;
+    cpuid(0, 0, &a, &b, &c, &d);
+    bool intel = b == 0x756e6547 && d == 0x49656e69 && c == 0x6c65746e; /* GenuineIntel */
+    bool amd = b == 0x68747541 && d == 0x69746e65 && c == 0x444d4163;   /* AuthenticAMD */
+    cpuid(1, 0, &a, &b, &c, &d);
+    uint32_t family = (a >> 8) & 0xF;
+    if (family == 0xF)
+        family += (a >> 20) & 0xFF;
+    if ((intel && family >= 6) || (amd && family >= 0xF))
+        return SMP_INIT_DELAY_MODERN_NS;
+    return SMP_INIT_DELAY_NS;
+}
+
 static bool smp_send_startup(percpu_t *p, uint8_t vector)
 {
     if (!apic_send_ipi(p->apic_id, APIC_IPI_INIT))
         return false;
-    clock_delay_ns(SMP_INIT_DELAY_NS);
+    clock_delay_ns(smp_init_delay_ns());
     if (!apic_send_ipi(p->apic_id, APIC_IPI_STARTUP | vector))
         return false;
     if (smp_wait_online(p, SMP_SIPI_DELAY_NS))

@@ -23,6 +23,10 @@ time_t unix_epoch(void);
 int sleep_ns(uint64_t ns);
 /* Gives up the rest of the time slice. */
 int sched_yield(void);
+/* CPUs that run threads (/proc/system's "cpus_online:" line); 1 when it cannot be read. */
+int cpus_online(void);
+/* Keeps thread tid of this process (0: the caller) on CPU cpu from now on; -1: any CPU. */
+int setaffinity(uint64_t tid, int cpu);
 
 /* Files (apps/lib/file.c). fd_share offers fd under a one-time key (key_size >= 33 bytes)
  * valid for timeout_ns (CLOCK_NEVER: until claimed); fd_claim takes it as a new fd. */
