@@ -46,15 +46,22 @@ static inline long bos_getpid(void) { return (long)getpid(); } /* glibc >= 2.25 
 static inline long bos_yield(void) { return sched_yield() < 0 ? bos_err() : 0; }
 
 /* The affinity mask, not sysconf: as /init with no /sys mounted, glibc's
- * _SC_NPROCESSORS_ONLN cannot read /sys/devices/system/cpu/online and says 1. */
+ * _SC_NPROCESSORS_ONLN cannot read /sys/devices/system/cpu/online and says 1. Read once,
+ * before any pinning narrows the mask (main prints it first thing). */
 static inline int bos_cpu_count(void)
 {
+    static int count;
+    if (count)
+        return count;
     cpu_set_t set;
     CPU_ZERO(&set);
-    if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
-        return CPU_COUNT(&set);
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 0 ? (int)n : 1;
+    if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0) {
+        count = CPU_COUNT(&set);
+    } else {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        count = n > 0 ? (int)n : 1;
+    }
+    return count;
 }
 
 static inline int bos_pin_cpu(int cpu)
