@@ -130,6 +130,19 @@ void aspace_destroy(aspace_t *as)
     kfree(as);
 }
 
+/* Points the absent entry e at a new zeroed table (counted in *tables); false when memory
+ * is short. */
+static bool aspace_table_fill(uint64_t *e, size_t *tables)
+{
+    uint64_t p = aspace_page_alloc();
+    if (!p)
+        return false;
+    memset(phys_to_virt(p), 0, PAGE_SIZE);
+    *e = p | PTE_TABLE_FLAGS;
+    (*tables)++;
+    return true;
+}
+
 /* The entry in the page directory (level 1) for va; *skip_to is where to look next when
  * an upper level is absent. */
 static uint64_t *aspace_pde(const aspace_t *as, uint64_t va, bool create, size_t *tables,
@@ -144,12 +157,8 @@ static uint64_t *aspace_pde(const aspace_t *as, uint64_t va, bool create, size_t
                 *skip_to = (va & ~(span - 1)) + span;
                 return NULL;
             }
-            uint64_t p = aspace_page_alloc();
-            if (!p)
+            if (!aspace_table_fill(e, tables))
                 return NULL;
-            memset(phys_to_virt(p), 0, PAGE_SIZE);
-            *e = p | PTE_TABLE_FLAGS;
-            (*tables)++;
         }
         t = table_at(*e);
     }
@@ -163,16 +172,8 @@ static uint64_t *aspace_walk(const aspace_t *as, uint64_t va, bool create, size_
     uint64_t *pde = aspace_pde(as, va, create, tables, &skip);
     if (!pde)
         return NULL;
-    if (!(*pde & PTE_P)) {
-        if (!create)
-            return NULL;
-        uint64_t p = aspace_page_alloc();
-        if (!p)
-            return NULL;
-        memset(phys_to_virt(p), 0, PAGE_SIZE);
-        *pde = p | PTE_TABLE_FLAGS;
-        (*tables)++;
-    }
+    if (!(*pde & PTE_P) && (!create || !aspace_table_fill(pde, tables)))
+        return NULL;
     return &table_at(*pde)[va_index(va, 0)];
 }
 
