@@ -5,6 +5,7 @@
  */
 #include "kernel/sysinfo.h"
 #include "kernel/acpi/acpi.h"
+#include "kernel/arch/apic.h"
 #include "kernel/arch/smp.h"
 #include "kernel/lib/format.h"
 #include "kernel/lib/string.h"
@@ -44,7 +45,7 @@ size_t sysinfo_format(char *buf, size_t cap)
         if (!c->online)
             continue;
         int k = snprintf(buf + len, cap - len, "cpu%u: ticks %llu, switches %llu, pulls %llu\n",
-                         i, (unsigned long long)c->ticks, (unsigned long long)c->switches,
+                         i, (unsigned long long)apic_timer_ticks_cpu(i), (unsigned long long)c->switches,
                          (unsigned long long)c->steals);
         if (k < 0)
             break;

@@ -341,10 +341,12 @@ static void sched_reschedule(sched_cpu_t *cpu)
         if (!next && home == cpu)
             return; /* nothing else to run: keep going */
         prev->state = THREAD_READY;
-        if (prev != cpu->idle && home != cpu)
-            sched_send_home(cpu, prev, home);
-        else if (prev != cpu->idle)
-            runq_insert(cpu, prev);
+        if (prev != cpu->idle) {
+            if (home != cpu)
+                sched_send_home(cpu, prev, home);
+            else
+                runq_insert(cpu, prev);
+        }
     }
     if (!next)
         next = cpu->idle;
@@ -523,6 +525,16 @@ void sched_interrupt(thread_t *t)
     sched_unlock(f);
 }
 
+/* Switches if this CPU was asked to (need_resched) and its thread may be preempted. */
+static void sched_switch_if_asked(void)
+{
+    uint64_t f = sched_lock();
+    sched_cpu_t *cpu = sched_cpu_this();
+    if (cpu->need_resched && cpu->current->preempt_count == 0)
+        sched_reschedule(cpu);
+    sched_unlock(f);
+}
+
 void sched_preempt_disable(void)
 {
     __atomic_add_fetch(&sched_current()->preempt_count, 1, __ATOMIC_RELAXED);
@@ -535,13 +547,8 @@ void sched_preempt_enable(void)
     thread_t *t = sched_current();
     ASSERT(t->preempt_count > 0);
     if (__atomic_sub_fetch(&t->preempt_count, 1, __ATOMIC_RELAXED) == 0 && cpu_irqs_enabled() &&
-        sched_cpu_this()->need_resched) {
-        uint64_t f = sched_lock();
-        sched_cpu_t *cpu = sched_cpu_this();
-        if (cpu->need_resched)
-            sched_reschedule(cpu);
-        sched_unlock(f);
-    }
+        sched_cpu_this()->need_resched)
+        sched_switch_if_asked();
 }
 
 int sched_set_nice(thread_t *t, int nice)
@@ -568,7 +575,6 @@ void sched_timer_tick(void)
     uint64_t f = sched_lock();
     sched_cpu_t *cpu = sched_cpu_this();
     uint64_t now = clock_now_ns();
-    cpu->ticks++;
     timer_expire(cpu, now);
     thread_t *cur = cpu->current;
     if (cur == cpu->idle) {
@@ -591,13 +597,8 @@ void sched_interrupt_exit(interrupt_frame_t *frame)
     if (frame->vector == VECTOR_NMI || frame->vector == VECTOR_DOUBLE_FAULT ||
         frame->vector == VECTOR_MACHINE_CHECK)
         return;
-    if (frame->rflags & RFLAGS_IF) {
-        uint64_t f = sched_lock();
-        sched_cpu_t *cpu = sched_cpu_this();
-        if (cpu->need_resched && cpu->current->preempt_count == 0)
-            sched_reschedule(cpu);
-        sched_unlock(f);
-    }
+    if (frame->rflags & RFLAGS_IF)
+        sched_switch_if_asked();
     if ((frame->cs & 3) == 3)
         process_check_killed();
 }
@@ -606,13 +607,8 @@ void sched_interrupt_exit(interrupt_frame_t *frame)
  * sends an IPI, so a stale read here only delays the switch to that interrupt. */
 void sched_syscall_exit(void)
 {
-    if (!__atomic_load_n(&sched_cpu_this()->need_resched, __ATOMIC_RELAXED))
-        return;
-    uint64_t f = sched_lock();
-    sched_cpu_t *cpu = sched_cpu_this();
-    if (cpu->need_resched && cpu->current->preempt_count == 0)
-        sched_reschedule(cpu);
-    sched_unlock(f);
+    if (__atomic_load_n(&sched_cpu_this()->need_resched, __ATOMIC_RELAXED))
+        sched_switch_if_asked();
 }
 
 /* ---------------------------------------------------------------- idle and boot */
@@ -657,6 +653,27 @@ bool sched_tickless(void)
     return sched_tickless_enabled;
 }
 
+/* Makes the code already running on cpu (on a stack that is not a thread stack: the
+ * loader's, or an AP's bring-up stack) its current thread, owned by p. */
+static thread_t *sched_adopt_running(sched_cpu_t *cpu, struct process *p, const char *name)
+{
+    thread_t *t = kzalloc(sizeof *t);
+    if (!t || !fpu_alloc_state(t))
+        panic("sched: no memory for CPU %u's %s thread", cpu->index, name);
+    uint64_t f = sched_lock();
+    t->tid = next_tid++;
+    sched_unlock(f);
+    t->process = p;
+    t->state = THREAD_RUNNING;
+    t->weight = SCHED_NICE_0_WEIGHT;
+    t->exec_start = clock_now_ns();
+    t->cpu = cpu->index;
+    strlcpy(t->name, name, sizeof t->name);
+    cpu->current = t;
+    wrmsr(MSR_KERNEL_GS_BASE, (uint64_t)&t->ctx);
+    return t;
+}
+
 void sched_init(struct process *kproc)
 {
     sched_init_cpu(0);
@@ -666,16 +683,7 @@ void sched_init(struct process *kproc)
      * never woke), so the periodic tick stays the default until that is found. */
     sched_tickless_enabled = cmdline_has(&kernel_cmdline, "tickless");
     sched_cpu_t *cpu = sched_cpu_this();
-    thread_t *boot = kzalloc(sizeof *boot);
-    ASSERT(boot && fpu_alloc_state(boot));
-    boot->tid = next_tid++;
-    boot->process = kproc;
-    boot->state = THREAD_RUNNING;
-    boot->weight = SCHED_NICE_0_WEIGHT;
-    boot->exec_start = clock_now_ns();
-    strlcpy(boot->name, "kmain", sizeof boot->name);
-    cpu->current = boot;
-    wrmsr(MSR_KERNEL_GS_BASE, (uint64_t)&boot->ctx);
+    sched_adopt_running(cpu, kproc, "kmain");
     cpu->idle = thread_create_kernel(kproc, "idle", sched_idle_loop, NULL);
     ASSERT(cpu->idle);
     cpu->idle->state = THREAD_READY;
@@ -695,22 +703,10 @@ void sched_ap_entry(unsigned index)
     sched_init_cpu(index);
     tlb_flush_all_local(); /* kernel mappings may have changed while it waited */
     sched_cpu_t *cpu = &sched_cpus[index];
-    thread_t *idle = kzalloc(sizeof *idle);
-    if (!idle || !fpu_alloc_state(idle))
-        panic("sched: no memory for CPU %u's idle thread", index);
-    uint64_t f = sched_lock();
-    idle->tid = next_tid++;
-    sched_unlock(f);
-    idle->process = sched_kproc;
-    idle->state = THREAD_RUNNING;
-    idle->weight = SCHED_NICE_0_WEIGHT;
-    idle->cpu = index;
-    strlcpy(idle->name, "idle", sizeof idle->name);
-    cpu->current = cpu->idle = idle;
-    wrmsr(MSR_KERNEL_GS_BASE, (uint64_t)&idle->ctx);
+    cpu->idle = sched_adopt_running(cpu, sched_kproc, "idle");
     apic_timer_start_ap();
     tlb_cpu_ready(index);
-    f = sched_lock();
+    uint64_t f = sched_lock();
     cpu->online = true;
     sched_unlock(f);
     cpu_sti();

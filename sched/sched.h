@@ -108,7 +108,6 @@ typedef struct {
     bool need_resched;
     bool tickless;            /* idle stopped the periodic tick (one-shot to the next timer) */
     bool online;              /* schedules threads (boot CPU, and each AP from sched_ap_entry) */
-    uint64_t ticks;           /* timer ticks seen by this CPU */
     uint64_t steals;          /* threads pulled from other CPUs' queues */
     uint64_t switches;
     /* Armed timers, earliest first (sched/timer.c). */

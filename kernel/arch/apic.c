@@ -297,15 +297,12 @@ void apic_timer_resume_periodic(void)
 
 uint64_t apic_timer_ticks(void)
 {
-    return __atomic_load_n(&lapic_ticks[smp_cpu_index()], __ATOMIC_RELAXED);
+    return apic_timer_ticks_cpu(smp_cpu_index());
 }
 
-uint64_t apic_timer_ticks_all(void)
+uint64_t apic_timer_ticks_cpu(unsigned cpu)
 {
-    uint64_t sum = 0;
-    for (unsigned i = 0; i < SMP_MAX_CPUS; i++)
-        sum += __atomic_load_n(&lapic_ticks[i], __ATOMIC_RELAXED);
-    return sum;
+    return cpu < SMP_MAX_CPUS ? __atomic_load_n(&lapic_ticks[cpu], __ATOMIC_RELAXED) : 0;
 }
 
 void apic_timer_start_ap(void)

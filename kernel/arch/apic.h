@@ -21,7 +21,7 @@ bool apic_x2apic_mode(void);
 /* Periodic LAPIC timer at hz on APIC_TIMER_VECTOR (calibrated with clock_delay_ns). */
 void apic_timer_start(uint32_t hz);
 uint64_t apic_timer_ticks(void);      /* ticks seen on this CPU */
-uint64_t apic_timer_ticks_all(void);  /* ticks seen on all CPUs together */
+uint64_t apic_timer_ticks_cpu(unsigned cpu); /* ticks seen on CPU cpu */
 /* An AP: the same periodic tick the boot CPU started (nothing if it did not). */
 void apic_timer_start_ap(void);
 /* Tickless idle (sched): one timer interrupt ns from now instead of the periodic tick (0: no

@@ -97,7 +97,6 @@ void lock_debug_check_switch(const void *allowed)
 static const char *spin_name(const spinlock_t *l)
 {
     switch (l->rank) {
-    case LOCK_RANK_TRACE: return "trace";
     case LOCK_RANK_ASPACE: return "aspace";
     case LOCK_RANK_TLB: return "tlb";
     case LOCK_RANK_HEAP: return "heap";
@@ -118,8 +117,6 @@ uint64_t spin_lock_irqsave(spinlock_t *l)
     while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
         while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
             spin_wait_step();
-    if (lock_debug_enabled)
-        l->owner = (uint16_t)(smp_cpu_index() + 1);
     return flags;
 }
 
@@ -128,16 +125,7 @@ void spin_unlock_irqrestore(spinlock_t *l, uint64_t flags)
     ASSERT(l->locked);
     if (lock_debug_enabled)
         lock_debug_release(l);
-    l->owner = 0;
     __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
     if (flags & RFLAGS_IF)
         cpu_sti();
-}
-
-/* Without lock debugging the owner is not recorded (it costs an RDTSCP per acquire). */
-bool spin_held(const spinlock_t *l)
-{
-    if (!lock_debug_enabled)
-        return l->locked;
-    return l->locked && l->owner == smp_cpu_index() + 1;
 }

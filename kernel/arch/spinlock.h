@@ -20,7 +20,6 @@
 typedef enum {
     LOCK_RANK_NONE = 0,
     LOCK_RANK_SCHED = 10,   /* the scheduler lock (sched.c): outermost */
-    LOCK_RANK_TRACE = 20,   /* trace slots and rings */
     LOCK_RANK_ASPACE = 30,  /* one address space's regions and tables */
     LOCK_RANK_HEAP = 50,
     LOCK_RANK_KSTACK = 55,
@@ -32,17 +31,14 @@ typedef enum {
 
 typedef struct {
     volatile uint32_t locked;
-    uint16_t rank;           /* spinlock_rank_t */
-    uint16_t owner;          /* CPU index + 1 while held (0: free) */
+    uint32_t rank;           /* spinlock_rank_t */
 } spinlock_t;
 
-#define SPINLOCK_INIT(r) { .locked = 0, .rank = (r), .owner = 0 }
+#define SPINLOCK_INIT(r) { .locked = 0, .rank = (r) }
 
 /* Interrupts off, then the lock; returns the RFLAGS to hand to spin_unlock_irqrestore. */
 uint64_t spin_lock_irqsave(spinlock_t *l);
 void spin_unlock_irqrestore(spinlock_t *l, uint64_t flags);
-/* True when this CPU holds l (for ASSERTs). */
-bool spin_held(const spinlock_t *l);
 
 /* Lock debugging (spinlock.c). */
 extern bool lock_debug_enabled;
