@@ -6,6 +6,7 @@
  */
 #include "sched/exec.h"
 #include <spindle/errno.h>
+#include <spindle/abi.h>
 #include "kernel/arch/arch.h"
 #include "kernel/arch/cpu.h"
 #include "kernel/kprintf.h"
@@ -14,15 +15,7 @@
 #include "mm/hhdm.h"
 #include "mm/pmm.h"
 
-#define AT_NULL   0
-#define AT_PHDR   3
-#define AT_PHENT  4
-#define AT_PHNUM  5
-#define AT_PAGESZ 6
-#define AT_BASE   7
-#define AT_ENTRY  9
-#define AT_RANDOM 25
-#define AUXV_PAIRS 8
+#define AUXV_PAIRS 9
 #define ELF_PHENT 56
 #define PT_INTERP 3
 
@@ -151,8 +144,11 @@ int exec_load(aspace_t *as, const uint8_t *file, size_t size, const char *const 
     elf_image_t img;
     elf_status_t st = elf_check(file, size, &exec_elf_params, &img);
     if (st != ELF_OK) {
-        kprintf("exec: %s: not a loadable program (%s)\n", argc ? argv[0] : "?",
-                elf_status_name(st));
+        /* A file that is no ELF at all (a script the shell then runs) is no news; a broken
+         * ELF is worth a line. */
+        if (st != ELF_ERR_MAGIC && st != ELF_ERR_TOO_SMALL)
+            kprintf("exec: %s: not a loadable program (%s)\n", argc ? argv[0] : "?",
+                    elf_status_name(st));
         return ENOEXEC;
     }
     if (exec_wants_interpreter(file, &img)) {
@@ -178,7 +174,8 @@ int exec_load(aspace_t *as, const uint8_t *file, size_t size, const char *const 
     uint64_t auxv[AUXV_PAIRS * 2] = {
         AT_PHDR, exec_phdr_addr(file, &img), AT_PHENT, ELF_PHENT, AT_PHNUM, img.phnum,
         AT_PAGESZ, PAGE_SIZE, AT_BASE, img.bias, AT_ENTRY, img.entry,
-        AT_RANDOM, 0 /* filled in by exec_build_stack */, AT_NULL, 0,
+        AT_RANDOM, 0 /* filled in by exec_build_stack */,
+        AT_HWCAP2, arch_user_fsgsbase() ? HWCAP2_FSGSBASE : 0, AT_NULL, 0,
     };
     out->entry = img.entry;
     return exec_build_stack(as, argv, argc, auxv, out);

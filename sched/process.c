@@ -384,6 +384,14 @@ static struct fdtable *process_console_fds(int *err)
     return t;
 }
 
+uint64_t process_cpu_ns(const process_t *p)
+{
+    uint64_t ns = p->cpu_ns_ended;
+    for (const thread_t *t = p->threads; t; t = t->proc_next)
+        ns += sched_thread_cpu_ns(t);
+    return ns;
+}
+
 bool process_info(uint64_t pid, process_info_t *out)
 {
     uint64_t f = sched_lock();
@@ -397,6 +405,7 @@ bool process_info(uint64_t pid, process_info_t *out)
         out->state = p->state;
         out->threads = p->thread_count;
         out->memory_pages = p->aspace ? p->aspace->user_pages + p->aspace->table_pages : 0;
+        out->cpu_ns = process_cpu_ns(p);
     }
     sched_unlock(f);
     return p != NULL;

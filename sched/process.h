@@ -39,6 +39,7 @@ typedef struct process {
     thread_t *main_thread;
     thread_t *threads;              /* threads that have not exited (sched/thread.c) */
     uint32_t thread_count;
+    uint64_t cpu_ns_ended;          /* CPU time of its threads that have left (thread.c) */
     uint32_t thread_slots;          /* threads counted against the limits (sched/thread.c) */
     struct process *parent;         /* NULL once orphaned */
     struct process *children;       /* first child; siblings linked by next_sibling */
@@ -100,8 +101,11 @@ typedef struct {
     process_state_t state;
     unsigned threads;
     uint64_t memory_pages;           /* user pages + page tables */
+    uint64_t cpu_ns;                 /* CPU time of all its threads, ended ones included */
 } process_info_t;
 bool process_info(uint64_t pid, process_info_t *out);
+/* CPU time of every thread p has had, ended ones included. Scheduler lock held. */
+uint64_t process_cpu_ns(const process_t *p);
 /* The smallest pid >= from in the table; false when none. */
 bool process_next_pid(uint64_t from, uint64_t *pid);
 

@@ -289,6 +289,18 @@ static void sched_switch_to(sched_cpu_t *cpu, thread_t *next)
     sched_finish_switch();
 }
 
+uint64_t sched_thread_cpu_ns(const thread_t *t)
+{
+    ASSERT(sched_lock_held());
+    uint64_t ns = t->cpu_ns;
+    if (t->state == THREAD_RUNNING) {
+        uint64_t now = clock_now_ns();
+        if (now > t->exec_start)
+            ns += now - t->exec_start;
+    }
+    return ns;
+}
+
 /* Charges t for the CPU time since it was last accounted. */
 static void sched_account(sched_cpu_t *cpu, thread_t *t, uint64_t now)
 {

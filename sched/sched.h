@@ -84,6 +84,7 @@ typedef struct thread {
     uint64_t last_ran_ns;     /* when it last left a CPU (cache-warm placement) */
 
     uint64_t ustack_base, ustack_len; /* user stack region the kernel made (thread.c), or 0 */
+    uint64_t exit_word;       /* user word cleared + woken when the thread ends (0: none) */
 
     /* x87/SSE/AVX state of user code (XSAVE or FXSAVE image, 64-byte aligned), swapped on
      * every switch: the kernel itself never touches these registers (-mgeneral-regs-only). */
@@ -124,6 +125,8 @@ void sched_init_cpu(unsigned index);
 sched_cpu_t *sched_cpu_this(void);
 sched_cpu_t *sched_cpu(unsigned index);
 thread_t *sched_current(void);
+/* CPU time t has had, up to now when it is running. Scheduler lock held. */
+uint64_t sched_thread_cpu_ns(const thread_t *t);
 
 /* A kernel thread running fn(arg); fn must end in sched_exit_current(). Not started yet. */
 thread_t *thread_create_kernel(struct process *p, const char *name, void (*fn)(void *), void *arg);

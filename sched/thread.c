@@ -12,6 +12,7 @@
 #include "kernel/uaccess.h"
 #include "mm/aspace.h"
 #include "mm/pmm.h"
+#include "sched/futex.h"
 #include "sched/process.h"
 
 /* User threads of the whole system counted against SPINDLE_THREAD_MAX (each also counts in
@@ -78,6 +79,7 @@ void thread_detach(process_t *p, thread_t *t)
             t->proc_next = NULL;
             ASSERT(p->thread_count > 0);
             p->thread_count--;
+            p->cpu_ns_ended += sched_thread_cpu_ns(t);
             thread_slot_release(p);
             break;
         }
@@ -86,6 +88,20 @@ void thread_detach(process_t *p, thread_t *t)
     sched_unlock(f);
     if (!last) /* the last thread's process frees the whole space right after */
         ustack_release(p, t);
+}
+
+void thread_exit_notify(void)
+{
+    thread_t *self = sched_current();
+    process_t *p = self->process;
+    ustack_release(p, self);
+    uint64_t word = self->exit_word;
+    self->exit_word = 0;
+    uint32_t zero = 0;
+    /* A bad word is the program's loss only (as in Linux): nothing to report to a thread
+     * that is leaving. */
+    if (word && copy_to_user((void *)word, &zero, sizeof zero) == 0)
+        futex_wake(p->aspace, word, 1);
 }
 
 thread_t *thread_find(process_t *p, uint64_t tid)

@@ -43,6 +43,10 @@ uint64_t thread_spawn_user(uint64_t entry, uint64_t arg, uint64_t stack, int *er
  * caller must sched_exit_current()); false when it was the last (the caller ends the
  * process). When the process is being killed, the others are interrupted. */
 bool thread_leave_process(void);
+/* First step of thread_exit, before any lock: drops the stack the kernel made for the
+ * calling thread, then clears and wakes its exit word (thread_exit_word), so a joiner that
+ * wakes finds the stack gone. */
+void thread_exit_notify(void);
 /* Wakes every blocked thread of p with EINTR (kill, exit). */
 void thread_interrupt_all(struct process *p);
 

@@ -2,7 +2,8 @@
  * sys_thread.c - thread calls: thread_create, thread_exit, setpriority. (gettid and yield
  * are in sys_info.c.)
  */
-#include "kernel/arch/cpu.h"
+#include "kernel/arch/arch.h"
+#include "kernel/uaccess.h"
 #include "sched/process.h"
 #include "sched/sched.h"
 #include "sched/thread.h"
@@ -18,6 +19,7 @@ SYSCALL_DEFINE(SYS_THREAD_CREATE, uint64_t, uint64_t entry, uint64_t arg, uint64
 /* The last thread out ends the process with status 0, like returning from main. */
 SYSCALL_DEFINE(SYS_THREAD_EXIT, uint64_t)
 {
+    thread_exit_notify();
     uint64_t f = sched_lock();
     if (thread_leave_process())
         sched_exit_current();
@@ -54,4 +56,44 @@ SYSCALL_DEFINE(SYS_SETPRIORITY, uint64_t, uint64_t tid, uint64_t nice)
     int err = t ? sched_set_nice(t, (int)n) : ESRCH;
     sched_unlock(f);
     return err ? syscall_fail(err) : 0;
+}
+
+/* The kernel keeps the base per thread (sched_switch_to); WRMSR would fault on a
+ * non-canonical value, and a kernel address is no user's TLS. */
+SYSCALL_DEFINE(SYS_SET_FS_BASE, uint64_t, uint64_t base)
+{
+    if (!uaccess_range_ok(base, 0))
+        return syscall_fail(EINVAL);
+    arch_set_user_fs_base(base);
+    return 0;
+}
+
+SYSCALL_DEFINE(SYS_CPUTIME, uint64_t, uint64_t tid)
+{
+    uint64_t ns = 0;
+    int err = 0;
+    uint64_t f = sched_lock();
+    if (tid == CPUTIME_PROCESS) {
+        ns = process_cpu_ns(process_current());
+    } else {
+        thread_t *t = tid ? thread_find(process_current(), tid) : sched_current();
+        if (t)
+            ns = sched_thread_cpu_ns(t);
+        else
+            err = ESRCH;
+    }
+    sched_unlock(f);
+    return err ? syscall_fail(err) : ns;
+}
+
+/* Checked now, so a wrong word is an error the program sees rather than a silent no-op at
+ * exit: it must be a 4-byte aligned user address. */
+SYSCALL_DEFINE(SYS_THREAD_EXIT_WORD, uint64_t, uint64_t word)
+{
+    if (word && (word & 3))
+        return syscall_fail(EINVAL);
+    if (word && !uaccess_range_ok(word, sizeof(uint32_t)))
+        return syscall_fail(EFAULT);
+    sched_current()->exit_word = word;
+    return 0;
 }

@@ -4,6 +4,7 @@
  * kernel and other programs go on), and the free-page count afterwards equal to before.
  * t_mem MODE [ARG] runs one child case.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -69,6 +70,25 @@ static int child_until_enomem(void)
     return 7;
 }
 
+/* Holds `pages` (hex) touched pages until the parent releases it (see hold_until_short). */
+static int child_hold(const char *sync_arg, const char *pages_arg)
+{
+    volatile uint32_t *sync = (volatile uint32_t *)strtoull(sync_arg, NULL, 16);
+    meminfo_t mi;
+    sys_meminfo(&mi);
+    uint64_t pages = strtoull(pages_arg, NULL, 16), room = mi.proc_limit_pages - mi.proc_mapped_pages;
+    uint64_t len = (pages < room ? pages : room) * PG;
+    char *p = map(len, MAP_PRIVATE);
+    if (!p)
+        return 10;
+    touch(p, len);
+    __atomic_add_fetch(&sync[0], 1, __ATOMIC_RELEASE);
+    sys_futex((void *)&sync[0], FUTEX_WAKE, 1, 0);
+    while (!__atomic_load_n(&sync[1], __ATOMIC_ACQUIRE))
+        sys_futex((void *)&sync[1], FUTEX_WAIT, 0, CLOCK_NEVER);
+    return 0;
+}
+
 /* Maps two regions that together exceed free memory, then touches both: must be killed. */
 static int child_overcommit(void)
 {
@@ -119,24 +139,89 @@ static void check_shared(void)
     sys_munmap(priv, PG);
 }
 
+/* Children that each map and touch part of free memory and keep it until released, so
+ * that what is left is below half the per-process limit on a machine of any size: then a
+ * child mapping 3/4 of it twice overcommits without reaching its own limit. sync[0] counts
+ * holders that are ready, sync[1] releases them. */
+#define HOLDERS_MAX 64
+
+/* Starts holder number n (sync[0] == n before) taking up to `pages`; true once it holds
+ * them, false when it could not start or ended without holding. */
+static bool holder_start(volatile uint32_t *sync, uint64_t *pid, uint32_t n, uint64_t pages)
+{
+    char addr[17], count[17];
+    hex(addr, (uint64_t)sync);
+    hex(count, pages); /* the holder takes what its own limit allows of it */
+    const char *argv[] = { "/bin/t_mem", "hold", addr, count, NULL };
+    *pid = sys_spawn(argv, NULL, NULL, SPAWN_SHARE_MEMORY);
+    if (*pid == ERR)
+        return false;
+    uint32_t ready;
+    int32_t st;
+    while ((ready = __atomic_load_n(&sync[0], __ATOMIC_ACQUIRE)) < n + 1) {
+        if (sys_wait(*pid, &st, WNOHANG) == *pid)
+            return false;
+        sys_futex((void *)&sync[0], FUTEX_WAIT, ready, 100 * 1000000ULL);
+    }
+    return true;
+}
+
+/* Holders until what is left is below half the limit; returns how many were started. */
+static int hold_until_short(volatile uint32_t *sync, uint64_t *pids)
+{
+    int n = 0;
+    for (; n < HOLDERS_MAX; n++) {
+        meminfo_t mi;
+        sys_meminfo(&mi);
+        uint64_t avail = mi.free_pages - mi.reserve_pages, half = mi.proc_limit_pages / 2;
+        if (avail <= half || !holder_start(sync, &pids[n], (uint32_t)n, avail - half))
+            break;
+    }
+    return n;
+}
+
+static void release_holders(volatile uint32_t *sync, const uint64_t *pids, int n)
+{
+    __atomic_store_n(&sync[1], 1, __ATOMIC_RELEASE);
+    sys_futex((void *)&sync[1], FUTEX_WAKE, HOLDERS_MAX, 0);
+    for (int i = 0; i < n; i++)
+        sys_wait(pids[i], NULL, 0);
+}
+
+/* As many holders of one page each as hold_until_short will start on this machine. */
+static void warm_up_holders(void)
+{
+    meminfo_t mi;
+    sys_meminfo(&mi);
+    uint64_t avail = mi.free_pages - mi.reserve_pages, half = mi.proc_limit_pages / 2;
+    uint64_t each = mi.proc_limit_pages - 1024, need = avail > half ? avail - half : 0;
+    int k = (int)((need + each - 1) / each);
+    volatile uint32_t *sync = map(PG, MAP_SHARED);
+    uint64_t pids[HOLDERS_MAX];
+    int n = 0;
+    while (sync && n < k && n < HOLDERS_MAX && holder_start(sync, &pids[n], (uint32_t)n, 1))
+        n++;
+    if (sync) {
+        release_holders(sync, pids, n);
+        sys_munmap((void *)sync, PG);
+    }
+}
+
 static void check_exhaustion(void)
 {
     T_CHECK(P, "map-and-touch-until-enomem", t_run1("/bin/t_mem", "until-enomem") == 0);
 
-    /* Hold enough that what is left is below the limit, so one child can overcommit. */
-    meminfo_t mi;
-    sys_meminfo(&mi);
-    uint64_t avail = mi.free_pages - mi.reserve_pages, limit = mi.proc_limit_pages;
-    uint64_t hold = avail > limit / 2 ? avail - limit / 2 : 0;
-    if (hold > limit - mi.proc_mapped_pages - 64)
-        hold = limit - mi.proc_mapped_pages - 64;
-    char *h = hold ? map(hold * PG, MAP_PRIVATE) : NULL;
-    if (h)
-        touch(h, hold * PG);
+    volatile uint32_t *sync = map(PG, MAP_SHARED);
+    uint64_t pids[HOLDERS_MAX];
+    int holders = sync ? hold_until_short(sync, pids) : 0;
     int64_t st = t_run1("/bin/t_mem", "overcommit");
     T_CHECK(P, "overcommit-toucher-killed", st == PF_KILLED);
-    if (h)
-        sys_munmap(h, hold * PG);
+    if (st != PF_KILLED)
+        printf("t_mem: overcommit child status %lld with %d holders\n", (long long)st, holders);
+    if (sync) {
+        release_holders(sync, pids, holders);
+        sys_munmap((void *)sync, PG);
+    }
     T_CHECK(P, "kernel-and-others-go-on", t_run1("/bin/t_child", "5") == 5);
 }
 
@@ -146,14 +231,18 @@ int main(int argc, char **argv)
         return child_shared(argv[2]);
     if (argc > 1 && !strcmp(argv[1], "until-enomem"))
         return child_until_enomem();
+    if (argc > 3 && !strcmp(argv[1], "hold"))
+        return child_hold(argv[2], argv[3]);
     if (argc > 1 && !strcmp(argv[1], "overcommit"))
         return child_overcommit();
 
-    /* Warm up: the first child and the first mapping allocate kernel tables kept for reuse. */
+    /* Warm up: the first child and the first mapping allocate kernel tables kept for reuse,
+     * and so do as many processes at once as check_exhaustion will hold memory in. */
     t_run1("/bin/t_child", "0");
     void *w = map(PG, MAP_PRIVATE);
     touch(w, PG);
     sys_munmap(w, PG);
+    warm_up_holders();
     meminfo_t before, after;
     sys_meminfo(&before);
 

@@ -2,8 +2,8 @@
  * t_sched - the scheduler from user space: a thread spinning forever in user mode does not
  * starve the others; two busy threads of equal priority each get 40-60 % of the CPU over a
  * second (both pinned to CPU 0 with setaffinity, so the check holds on any number of CPUs) and
- * a higher priority gets proportionally more (CPU time measured per thread from
- * the TSC while it runs, calibrated against the monotonic clock); sleeps end no earlier than
+ * a higher priority gets proportionally more (the CPU time the kernel gave each thread, from
+ * cputime(), so a busy host slowing the whole machine cannot skew it); sleeps end no earlier than
  * asked and within a few timer periods; yield and setpriority's errors.
  */
 #include <pthread.h>
@@ -12,25 +12,6 @@
 
 #define P "t_sched"
 #define MS 1000000ULL
-
-static uint64_t rdtsc_now(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return ((uint64_t)hi << 32) | lo;
-}
-
-static uint64_t tsc_per_ms;
-
-static void calibrate(void)
-{
-    uint64_t t0 = rdtsc_now(), u0 = sys_uptime();
-    sys_nanosleep(50 * MS);
-    uint64_t t1 = rdtsc_now(), u1 = sys_uptime();
-    tsc_per_ms = (t1 - t0) * MS / (u1 - u0 ? u1 - u0 : 1);
-    if (!tsc_per_ms)
-        tsc_per_ms = 1;
-}
 
 /* ---------------------------------------------------------------- preemption */
 
@@ -62,13 +43,11 @@ static void check_preemption(void)
 
 typedef struct {
     int nice;
-    uint64_t run_ticks;   /* TSC ticks observed while this thread ran */
+    uint64_t cpu_ns;      /* CPU time the kernel gave this thread between start and stop */
     volatile int stop;
     pthread_barrier_t *start;
 } busy_t;
 
-/* Adds up the TSC deltas between consecutive reads that are short (the thread kept the CPU);
- * a long delta is time some other thread ran. */
 static void *t_busy(void *arg)
 {
     busy_t *b = arg;
@@ -76,14 +55,10 @@ static void *t_busy(void *arg)
         pthread_setnice_np(pthread_self(), b->nice);
     sys_setaffinity(0, 0); /* both on CPU 0: weights divide one CPU, however many there are */
     pthread_barrier_wait(b->start);
-    uint64_t gap = tsc_per_ms / 2, last = rdtsc_now(), sum = 0;
-    while (!b->stop) {
-        uint64_t now = rdtsc_now();
-        if (now - last < gap)
-            sum += now - last;
-        last = now;
-    }
-    b->run_ticks = sum;
+    uint64_t t0 = sys_cputime(0);
+    while (!b->stop)
+        __asm__ volatile("" ::: "memory");
+    b->cpu_ns = sys_cputime(0) - t0;
     return NULL;
 }
 
@@ -101,10 +76,10 @@ static unsigned busy_pair(int nice0, int nice1, uint64_t ms)
     b[0].stop = b[1].stop = 1;
     pthread_join(t[0], NULL);
     pthread_join(t[1], NULL);
-    uint64_t total = b[0].run_ticks + b[1].run_ticks;
-    unsigned share = total ? (unsigned)(b[0].run_ticks * 100 / total) : 0;
-    printf("t_sched: nice %d vs %d: %u%% / %u%% (of %llu ms observed)\n", nice0, nice1, share,
-           100 - share, (unsigned long long)(total / tsc_per_ms));
+    uint64_t total = b[0].cpu_ns + b[1].cpu_ns;
+    unsigned share = total ? (unsigned)(b[0].cpu_ns * 100 / total) : 0;
+    printf("t_sched: nice %d vs %d: %u%% / %u%% (of %llu ms of CPU time)\n", nice0, nice1, share,
+           100 - share, (unsigned long long)(total / MS));
     return share;
 }
 
@@ -165,7 +140,6 @@ static void check_setpriority(void)
 
 int main(void)
 {
-    calibrate();
     check_preemption();
     check_fairness();
     check_sleep();

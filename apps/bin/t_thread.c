@@ -1,15 +1,18 @@
 /*
  * t_thread - threads as a program sees them: create/join with results, distinct tids,
- * per-thread errno and FS base (TLS), a GS base set from user mode that survives system
- * calls and preemption, SSE registers and MXCSR that never leak between threads, bad
+ * per-thread errno and FS base (TLS, set by the kernel on any CPU), a GS base set from user
+ * mode that survives system calls and preemption (when AT_HWCAP2 allows WRGSBASE), CPU time
+ * accounting and the thread exit word, SSE registers and MXCSR that never leak between threads, bad
  * THREAD_CREATE arguments, a thread exiting while another blocks, the last thread's exit
  * ending the process, and process exit / kill while threads block in futex, sleep or spin.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/auxv.h>
 #include <unistd.h>
 #include "t_check.h"
 
@@ -167,6 +170,10 @@ static void *t_gs_hold(void *arg)
 
 static void check_gs_base(uint64_t per_ms)
 {
+    if (!(getauxval(AT_HWCAP2) & HWCAP2_FSGSBASE)) {
+        T_SKIP(P, "gs-base-kept-across-syscalls-and-preemption", "no user FSGSBASE (AT_HWCAP2)");
+        return;
+    }
     uint64_t until = rdtsc_now() + 200 * per_ms; /* 200 ms: many ticks, many switches */
     gs_job_t j[2] = { { 0x123456789000ULL, until, 0 }, { 0x2468ace000ULL, until, 0 } };
     pthread_t a, b;
@@ -176,6 +183,111 @@ static void check_gs_base(uint64_t per_ms)
     pthread_join(b, NULL);
     T_CHECK(P, "gs-base-kept-across-syscalls-and-preemption", j[0].ok && j[1].ok);
     T_CHECK(P, "main-gs-base-untouched", rdgsbase_now() == 0);
+}
+
+/* The FS base of every thread is the kernel's: it survives system calls, preemption and
+ * moves between CPUs whether or not the CPU has FSGSBASE (the runtime sets it with
+ * set_fs_base unless AT_HWCAP2 allows WRFSBASE). %fs:0 holds the thread's own block. */
+static uint64_t fs_self(void)
+{
+    uint64_t v;
+    __asm__ volatile("movq %%fs:0, %0" : "=r"(v));
+    return v;
+}
+
+typedef struct {
+    uint64_t until_tsc, self;
+    int ok;
+} fs_job_t;
+
+static void *t_fs_hold(void *arg)
+{
+    fs_job_t *j = arg;
+    j->self = fs_self();
+    j->ok = j->self != 0;
+    for (unsigned n = 1; rdtsc_now() < j->until_tsc; n++) {
+        if (fs_self() != j->self)
+            j->ok = 0;
+        if (n % 4096 == 0)
+            sys_getpid();
+        if (n % 65536 == 0)
+            sys_yield();
+    }
+    return NULL;
+}
+
+static void check_fs_base(uint64_t per_ms)
+{
+    uint64_t until = rdtsc_now() + 200 * per_ms;
+    fs_job_t j[3] = { { until, 0, 0 }, { until, 0, 0 }, { until, 0, 0 } };
+    pthread_t t[3];
+    for (int i = 0; i < 3; i++)
+        pthread_create(&t[i], NULL, t_fs_hold, &j[i]);
+    for (int i = 0; i < 3; i++)
+        pthread_join(t[i], NULL);
+    T_CHECK(P, "fs-base-per-thread-kept-across-switches",
+            j[0].ok && j[1].ok && j[2].ok && j[0].self != j[1].self &&
+            j[1].self != j[2].self && j[0].self != j[2].self && fs_self() != j[0].self);
+    uint64_t mine = fs_self();
+    T_CHECK(P, "set-fs-base-kernel-address-einval",
+            T_FAILS_WITH(sys_set_fs_base((void *)T_KERNEL_ADDR), EINVAL) && fs_self() == mine);
+    T_CHECK(P, "set-fs-base-noncanonical-einval",
+            T_FAILS_WITH(sys_set_fs_base((void *)T_USER_END), EINVAL) && fs_self() == mine);
+}
+
+/* ---------------------------------------------------------------- CPU time, exit word */
+
+static void *t_burn_20ms(void *arg)
+{
+    (void)arg;
+    uint64_t t0 = sys_cputime(0);
+    while (sys_cputime(0) - t0 < 20000000ULL)
+        ;
+    return (void *)sys_cputime(0);
+}
+
+/* The cpu_ms figure of /proc/self/status, 0 when missing. */
+static uint64_t proc_cpu_ms(void)
+{
+    char buf[256];
+    int fd = open("/proc/self/status", O_RDONLY);
+    ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+    if (fd >= 0)
+        close(fd);
+    buf[n > 0 ? n : 0] = '\0';
+    const char *at = strstr(buf, "cpu_ms: ");
+    return at ? strtoull(at + 8, NULL, 10) : 0;
+}
+
+static void check_cputime(void)
+{
+    uint64_t t0 = sys_cputime(0), w0 = sys_uptime();
+    while (sys_uptime() - w0 < 50000000ULL)
+        ;
+    uint64_t busy = sys_cputime(0) - t0;
+    t0 = sys_cputime(0);
+    sys_nanosleep(50000000ULL);
+    uint64_t slept = sys_cputime(0) - t0;
+    printf("t_thread: 50 ms spin charged %llu us, 50 ms sleep %llu us\n",
+           (unsigned long long)(busy / 1000), (unsigned long long)(slept / 1000));
+    /* A blocked thread is charged nothing; a spinning one at least part of the wall time
+     * (other guest threads may have had the CPU meanwhile, never all of it). */
+    T_CHECK(P, "cputime-counts-own-work", busy >= 5000000ULL && busy <= 60000000ULL * 4);
+    T_CHECK(P, "cputime-sleep-costs-nothing", slept < busy && slept < 20000000ULL);
+    uint64_t p0 = sys_cputime(CPUTIME_PROCESS);
+    pthread_t t;
+    void *child_ns = NULL;
+    pthread_create(&t, NULL, t_burn_20ms, NULL);
+    pthread_join(t, &child_ns);
+    uint64_t p1 = sys_cputime(CPUTIME_PROCESS);
+    T_CHECK(P, "cputime-process-includes-ended-threads",
+            (uint64_t)child_ns >= 20000000ULL && p1 - p0 >= (uint64_t)child_ns);
+    T_CHECK(P, "cputime-unknown-tid-esrch", T_FAILS_WITH(sys_cputime(999999), ESRCH));
+    T_CHECK(P, "proc-status-shows-cpu-ms", proc_cpu_ms() >= p1 / 1000000);
+    T_CHECK(P, "exit-word-unaligned-einval",
+            T_FAILS_WITH(sys_thread_exit_word((void *)((uint64_t)&p0 + 1)), EINVAL));
+    T_CHECK(P, "exit-word-kernel-efault",
+            T_FAILS_WITH(sys_thread_exit_word((void *)T_KERNEL_ADDR), EFAULT));
 }
 
 /* ---------------------------------------------------------------- SSE isolation */
@@ -377,6 +489,8 @@ int main(int argc, char **argv)
     check_bad_create();
     check_errno_per_thread();
     check_gs_base(per_ms);
+    check_fs_base(per_ms);
+    check_cputime();
     check_sse(per_ms);
     check_exits();
     return t_failures ? 1 : 0;

@@ -9,7 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <spindle/abi.h>
 #include <spindle/syscall_stubs.h>
+#include <sys/auxv.h>
 #include "libc_tls.h"
 
 #define DT_NULL            0
@@ -62,11 +64,25 @@ void crt_self_relocate(const crt_dyn_t *dyn, uintptr_t base)
     }
 }
 
+static const uint64_t *crt_auxv; /* the aux vector pairs, after envp's NULL */
+
+unsigned long getauxval(unsigned long type)
+{
+    for (const uint64_t *a = crt_auxv; a && a[0] != AT_NULL; a += 2)
+        if (a[0] == type)
+            return a[1];
+    return 0;
+}
+
 _Noreturn void crt_start(uint64_t *sp)
 {
     int argc = (int)sp[0];
     char **argv = (char **)(sp + 1);
     environ = argv + argc + 1;
-    libc_tls_init_main(); /* errno is per thread from here on */
+    char **envp_end = environ;
+    while (*envp_end)
+        envp_end++;
+    crt_auxv = (const uint64_t *)(envp_end + 1);
+    libc_tls_init_main(getauxval(AT_HWCAP2)); /* errno is per thread from here on */
     exit(main(argc, argv, environ));
 }

@@ -1,44 +1,36 @@
 /*
  * errno.c - per-thread errno and the thread control block behind it (see libc_tls.h).
- * errno lives in the calling thread's block, found through the FS base.
+ * errno lives in the calling thread's block, found through the FS base. The kernel owns the
+ * FS base and keeps it per thread on every CPU; a thread sets its own with set_fs_base, or
+ * with WRFSBASE when the kernel says through AT_HWCAP2 that user code may (CPUID alone says
+ * what the CPU can do, not what the running kernel allows).
  */
 #include <errno.h>
 #include <stdbool.h>
+#include <spindle/abi.h>
+#include <spindle/syscall_stubs.h>
 #include "libc_tls.h"
 
-#define CPUID7_EBX_FSGSBASE (1u << 0)
-
-bool libc_tls_enabled;
-static libc_tcb_t libc_main_tcb; /* the main thread's, and the fallback without FSGSBASE */
-
-static bool cpu_has_fsgsbase(void)
-{
-    uint32_t a, b, c, d;
-    __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0), "c"(0));
-    if (a < 7)
-        return false;
-    __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(7), "c"(0));
-    return b & CPUID7_EBX_FSGSBASE;
-}
+static bool libc_tls_wrfsbase; /* AT_HWCAP2 has HWCAP2_FSGSBASE */
+static libc_tcb_t libc_main_tcb;
 
 void libc_tls_set(libc_tcb_t *tcb)
 {
     tcb->self = tcb;
-    if (libc_tls_enabled)
+    if (libc_tls_wrfsbase)
         __asm__ volatile("wrfsbase %0" : : "r"(tcb) : "memory");
+    else
+        sys_set_fs_base(tcb);
 }
 
-void libc_tls_init_main(void)
+void libc_tls_init_main(uint64_t hwcap2)
 {
-    libc_main_tcb.self = &libc_main_tcb;
-    libc_tls_enabled = cpu_has_fsgsbase();
+    libc_tls_wrfsbase = hwcap2 & HWCAP2_FSGSBASE;
     libc_tls_set(&libc_main_tcb);
 }
 
 libc_tcb_t *libc_tls_get(void)
 {
-    if (!libc_tls_enabled)
-        return &libc_main_tcb;
     libc_tcb_t *t;
     __asm__ volatile("movq %%fs:0, %0" : "=r"(t));
     return t;

@@ -1,8 +1,7 @@
 /*
  * libc_tls.h - the thread control block every thread of a program reaches through its FS
- * base (x86-64 TLS convention: %fs:0 holds the block's own address). Spindle enables
- * WRFSBASE for user code whenever the CPU has FSGSBASE; on a CPU without it, FS stays 0 and
- * the runtime falls back to one shared block (single-threaded programs only).
+ * base (x86-64 TLS convention: %fs:0 holds the block's own address). The kernel keeps the
+ * FS base per thread on every CPU; see errno.c for how a thread sets it.
  */
 #ifndef APPS_LIB_LIBC_TLS_H
 #define APPS_LIB_LIBC_TLS_H
@@ -16,14 +15,12 @@ typedef struct libc_tcb {
     struct pthread *thread;
 } libc_tcb_t;
 
-/* True once the main thread's FS base points at its block (crt_start). */
-extern bool libc_tls_enabled;
-
-/* Called once by crt_start before main: points FS at the main thread's block. */
-void libc_tls_init_main(void);
+/* Called once by crt_start before main, with the aux vector's AT_HWCAP2: points FS at the
+ * main thread's block. */
+void libc_tls_init_main(uint64_t hwcap2);
 /* Points the calling thread's FS base at tcb (threads created by pthread_create). */
 void libc_tls_set(libc_tcb_t *tcb);
-/* The calling thread's block (the shared fallback block when TLS is off). */
+/* The calling thread's block. */
 libc_tcb_t *libc_tls_get(void);
 
 #endif

@@ -2,11 +2,12 @@
  * pthread.c - threads, mutexes, condition variables, once and barriers on FUTEX (see
  * pthread.h).
  *
- * Thread records come from a fixed pool (no allocator needed). A record's state word is what
- * pthread_join sleeps on: RUNNING -> DONE when the thread ends (then joined and freed), or
- * RUNNING -> DETACHED (then the thread frees its record itself when it ends). After the last
- * store to its record a thread only touches its own stack, which the kernel reclaims at
- * thread_exit, so a joiner never frees anything still in use.
+ * Thread records come from a fixed pool (no allocator needed). A record's state goes
+ * RUNNING -> DONE when the thread ends (then joined and freed), or RUNNING -> DETACHED (then
+ * the thread frees its record itself when it ends). pthread_join sleeps on the record's
+ * `alive` word, which the kernel clears and wakes only after the thread is gone and its stack
+ * unmapped (thread_exit_word), so a joiner never sees a half-ended thread. A detached thread
+ * turns that word off before it frees its record, so a new owner's word is never cleared.
  *
  * Mutex: 0 free, 1 locked, 2 locked and maybe contended; unlock wakes one waiter only when
  * the word was 2 (the classic three-state futex mutex). Condition variable: a sequence
@@ -26,6 +27,7 @@ struct pthread {
     libc_tcb_t tcb;      /* first: the thread's FS base points here */
     uint32_t state;
     uint32_t in_use;
+    uint32_t alive;      /* 1 until the kernel clears it when the thread has ended */
     uint64_t tid;
     void *(*fn)(void *);
     void *arg;
@@ -100,11 +102,11 @@ _Noreturn void pthread_exit(void *result)
         sys_thread_exit(); /* the others go on; the last thread out ends the process */
     self->result = result;
     uint32_t running = T_RUNNING;
-    if (__atomic_compare_exchange_n(&self->state, &running, T_DONE, false, __ATOMIC_ACQ_REL,
-                                    __ATOMIC_ACQUIRE))
-        libc_futex_wake(&self->state, LIBC_FUTEX_ALL);
-    else
-        record_free(self); /* detached: nobody will join */
+    if (!__atomic_compare_exchange_n(&self->state, &running, T_DONE, false, __ATOMIC_ACQ_REL,
+                                     __ATOMIC_ACQUIRE)) {
+        sys_thread_exit_word(NULL); /* detached: nobody will join */
+        record_free(self);
+    }
     sys_thread_exit();
     __builtin_unreachable();
 }
@@ -112,14 +114,13 @@ _Noreturn void pthread_exit(void *result)
 static void pthread_trampoline(struct pthread *self)
 {
     libc_tls_set(&self->tcb);
+    sys_thread_exit_word(&self->alive);
     self->tcb.thread = self;
     pthread_exit(self->fn(self->arg));
 }
 
 int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(void *), void *arg)
 {
-    if (!libc_tls_enabled)
-        return ENOSYS; /* no per-thread FS base: errno could not be per thread */
     struct pthread *t = record_take();
     if (!t)
         return EAGAIN;
@@ -127,6 +128,7 @@ int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(vo
     t->fn = fn;
     t->arg = arg;
     t->result = NULL;
+    t->alive = 1;
     bool detached = attr && attr->detachstate == PTHREAD_CREATE_DETACHED;
     __atomic_store_n(&t->state, detached ? T_DETACHED : T_RUNNING, __ATOMIC_RELEASE);
     *thread = t;
@@ -140,17 +142,22 @@ int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(vo
     return 0;
 }
 
+/* Sleeps until the kernel has cleared t's alive word: the thread and its stack are gone. */
+static void record_wait_gone(struct pthread *t)
+{
+    while (__atomic_load_n(&t->alive, __ATOMIC_ACQUIRE))
+        libc_futex_wait(&t->alive, 1, CLOCK_NEVER);
+}
+
 int pthread_join(pthread_t t, void **result)
 {
     if (t == pthread_self())
         return EDEADLK;
     if (t == &pthread_main || !t->in_use)
         return ESRCH;
-    uint32_t s;
-    while ((s = __atomic_load_n(&t->state, __ATOMIC_ACQUIRE)) == T_RUNNING)
-        libc_futex_wait(&t->state, T_RUNNING, CLOCK_NEVER);
-    if (s != T_DONE)
-        return EINVAL; /* detached */
+    if (__atomic_load_n(&t->state, __ATOMIC_ACQUIRE) == T_DETACHED)
+        return EINVAL;
+    record_wait_gone(t);
     if (result)
         *result = t->result;
     t->state = T_FREE;
@@ -166,7 +173,8 @@ int pthread_detach(pthread_t t)
     if (__atomic_compare_exchange_n(&t->state, &running, T_DETACHED, false, __ATOMIC_ACQ_REL,
                                     __ATOMIC_ACQUIRE))
         return 0;
-    if (running == T_DONE) { /* already ended: nobody else will free it */
+    if (running == T_DONE) { /* already ending: nobody else will free it */
+        record_wait_gone(t);
         t->state = T_FREE;
         record_free(t);
         return 0;

@@ -27,6 +27,21 @@
 /* A timeout argument that means "wait forever". */
 #define CLOCK_NEVER ((uint64_t)-1)
 
+/* cputime(): the tid that means the whole calling process. */
+#define CPUTIME_PROCESS ((uint64_t)-1)
+
+/* Aux vector entries the kernel gives every program (Linux's numbers and meanings). */
+#define AT_NULL            0
+#define AT_PHDR            3
+#define AT_PHENT           4
+#define AT_PHNUM           5
+#define AT_PAGESZ          6
+#define AT_BASE            7
+#define AT_ENTRY           9
+#define AT_RANDOM          25
+#define AT_HWCAP2          26
+#define HWCAP2_FSGSBASE    (1u << 1) /* user code may use RD/WRFSBASE and RD/WRGSBASE */
+
 /* spawn(): flags. */
 #define SPINDLE_FLAGS_SPAWN(X) \
     X(SPAWN_EMPTY_FDS, 0x1, 0x1) /* child gets only the fds listed (default: inherits 0, 1, 2) */ \

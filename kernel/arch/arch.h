@@ -71,6 +71,13 @@ interrupt_handler_t idt_get_handler(uint8_t vector);
 /* Unregistered vectors >= 32 seen so far (each vector is logged only the first time). */
 uint64_t idt_spurious_count(void);
 
+/* The running thread's user FS base (kernel/arch/segbase.c); base must be a canonical user
+ * address. */
+uint64_t arch_user_fs_base(void);
+void arch_set_user_fs_base(uint64_t base);
+/* True when user code may use RD/WRFSBASE itself (CR4.FSGSBASE is set on every CPU). */
+bool arch_user_fsgsbase(void);
+
 /* RSP0 of cpu's TSS: the stack the CPU switches to on an interrupt from ring 3. */
 void arch_set_kernel_stack(unsigned cpu, uint64_t rsp0);
 

@@ -169,8 +169,9 @@ static size_t procfs_format(const process_info_t *pi, unsigned field, char *buf,
     case FIELD_MEMORY: n = snprintf(buf, cap, "%lu\n", kib); break;
     default:
         n = snprintf(buf, cap, "pid: %lu\nname: %s\nstate: %s\nparent: %lu\nthreads: %u\n"
-                     "memory_kib: %lu\n", (unsigned long)pi->pid, pi->name, state,
-                     (unsigned long)pi->parent, pi->threads, kib);
+                     "memory_kib: %lu\ncpu_ms: %lu\n", (unsigned long)pi->pid, pi->name, state,
+                     (unsigned long)pi->parent, pi->threads, kib,
+                     (unsigned long)(pi->cpu_ns / 1000000));
         break;
     }
     return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;

@@ -7,7 +7,9 @@
  * The program runs under ptrace; at each system-call entry its Spindle number (from the
  * generated syscall_nums.h) is swapped for the Linux call with the same meaning, and at the
  * exit a Linux error (-code) becomes Spindle's ERR with the code kept for SYS_ERRNO. Calls
- * with no Linux twin here answer ENOSYS, as an unimplemented Spindle call does. Spindle's
+ * with no Linux twin here answer ENOSYS, as an unimplemented Spindle call does. The runtime
+ * sets its TLS with set_fs_base (arch_prctl here) unless AT_HWCAP2 allows WRFSBASE, so it
+ * works on hosts whose kernel does not manage user FSGSBASE. Spindle's
  * error numbers are Linux's, so codes pass through unchanged. Exits with the program's status.
  */
 #define _GNU_SOURCE
@@ -16,6 +18,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <asm/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/user.h>
@@ -36,8 +39,19 @@ static long linux_number(uint64_t nr)
     case SYS_WRITE: return SYS_write;
     case SYS_CLOSE: return SYS_close;
     case SYS_DUP: return SYS_dup;
+    case SYS_SET_FS_BASE: return SYS_arch_prctl; /* arguments moved by translate_args */
+    case SYS_THREAD_EXIT_WORD: return SYS_set_tid_address;
     case SYS_ERRNO: return SYS_getpid; /* harmless; the result is replaced at exit */
     default: return NO_SUCH_CALL;
+    }
+}
+
+/* Calls whose Linux twin takes its arguments in another order. */
+static void translate_args(uint64_t nr, struct user_regs_struct *r)
+{
+    if (nr == SYS_SET_FS_BASE) { /* set_fs_base(base) = arch_prctl(ARCH_SET_FS, base) */
+        r->rsi = r->rdi;
+        r->rdi = ARCH_SET_FS;
     }
 }
 
@@ -68,6 +82,7 @@ static int run_tracer(pid_t child)
         if (entering) {
             pending = r.orig_rax;
             r.orig_rax = (uint64_t)linux_number(pending);
+            translate_args(pending, &r);
             ptrace(PTRACE_SETREGS, child, 0, &r);
         } else if (pending == SYS_ERRNO) {
             r.rax = (uint64_t)last_errno;
