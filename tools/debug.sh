@@ -38,7 +38,7 @@ listening() {
 setsid sh "$(dirname "$0")/qemu.sh" --image "$image" --smp "$smp" --mem "$mem" --log "$log" \
     -- -gdb "tcp:127.0.0.1:$port" -S > "$log.qemu.txt" 2>&1 &
 qemu=$!
-trap 'kill -TERM -- -$qemu 2>/dev/null || true' EXIT INT TERM
+trap 'kill -s TERM -- -$qemu 2>/dev/null || true' EXIT INT TERM
 
 # Wait (bounded) for the stub to listen before gdb connects: QEMU's log says when.
 tries=0

@@ -2,7 +2,9 @@
 # matrix.sh --build DIR [--quick] [--only NAME[,NAME...]] - the boot matrix (`make matrix`).
 #
 # Boots the built image under each configuration below and runs a short smoke program as
-# init (for now the kernel's self-tests: `qemu_exit ktest`, verdict = QEMU exit 33). Prints
+# init (the kernel's self-tests: `qemu_exit ktest`, verdict = QEMU exit 33); the rows of
+# kind `suite` run the whole user suite (`qemu_exit -- /bin/suite`) on the CPU models and
+# machine sizes that differ most from the one `make test` uses. Prints
 # "ok matrix.NAME" / "FAIL matrix.NAME: reason" lines as it goes, then a table. Logs go to
 # DIR/matrix/; the serial log of every failure is kept as DIR/matrix/fail/NAME.log, passing
 # logs are deleted (the kernel's CPU/APIC/memory lines of each pass go to DIR/matrix/found.txt).
@@ -52,6 +54,9 @@ no-serial      |  | screen | --no-serial                | no serial port: verdic
 usb-stick      |  | usb    | --usb                      | boots as a USB mass-storage stick (xHCI)
 secure-boot    |  | signed | --usb --secure-boot        | OVMF Secure Boot, snakeoil db, signed loader
 uboot          | q | uboot  | --machine pc               | U-Boot's UEFI (second firmware) on i440fx
+suite-qemu64   |  | suite  | --cpu qemu64 --smp 2       | /bin/suite without FSGSBASE/XSAVE/RDTSCP
+suite-Nehalem  |  | suite  | --cpu Nehalem --smp 2      | /bin/suite on a 2008 CPU model
+suite-smp4-4G  |  | suite  | --smp 4 --mem 4G           | /bin/suite at four CPUs and 4 GiB
 "
 
 selected() { # NAME QUICKFLAG
@@ -67,6 +72,7 @@ image_for() { # KIND -> path on stdout, or empty when it could not be made (reas
     local kind=$1 img
     case $kind in
         disk|uboot|screen) img=$dir/disk.img ;;
+        suite) img=$dir/suite.img ;;
         usb) img=$dir/usb.img ;;
         signed) img=$dir/usb-signed.img ;;
     esac
@@ -75,6 +81,7 @@ image_for() { # KIND -> path on stdout, or empty when it could not be made (reas
         made[$kind]=1
         case $kind in
             disk|uboot) bootcase_image "$build/spindle.img" "$img" "$smoke" ;;
+            suite) bootcase_image "$build/spindle.img" "$img" "qemu_exit -- /bin/suite" ;;
             screen) bootcase_image "$build/spindle.img" "$img" "${smoke#qemu_exit }" ;;
             usb|signed)
                 local loader=$build/BOOTX64.EFI
@@ -124,12 +131,12 @@ run_case() { # NAME KIND OPTS DESC
         screen_case "$name" "$img" $opts
         status=$screen_status
     else
-        bootcase_run "$log" 150 "" --image "$img" $opts "${extra[@]}"
+        bootcase_run "$log" "$([ "$kind" = suite ] && echo 900 || echo 150)" "" --image "$img" $opts "${extra[@]}"
         status=$bootcase_status
     fi
     reason=$(bootcase_reason "$log" "$status")
     if [ "$status" = 33 ]; then
-        reason="$(grep -a -m1 '^ktest: ' "$log" 2>/dev/null | tr -d '\r')"
+        reason="$(grep -a -m1 -e '^ktest: ' -e '^[0-9]* passed, 0 failed' "$log" 2>/dev/null | tr -d '\r')"
         [ "$kind" = screen ] && reason="screen: $screen_note"
         record "$name" ok "$bootcase_secs" "${reason:-exit 33}" "$desc"
         # what the kernel found, as evidence that the configurations really differ

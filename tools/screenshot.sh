@@ -61,7 +61,7 @@ if [ -z "$image" ]; then
 fi
 
 dir=$(mktemp -d /tmp/spindle-shot.XXXXXX)
-trap 'kill -TERM -- -$qemu 2>/dev/null || true; rm -rf "$dir"' EXIT INT TERM
+trap 'kill -s TERM -- -$qemu 2>/dev/null || true; rm -rf "$dir"' EXIT INT TERM
 setsid sh "$(dirname "$0")/qemu.sh" --image "$image" --smp "$smp" --mem "$mem" \
     --log "$dir/serial.log" --timeout $((wait + 60)) \
     -- -qmp "unix:$dir/qmp.sock,server=on,wait=off" > "$dir/qemu.txt" 2>&1 &

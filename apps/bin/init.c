@@ -1,13 +1,15 @@
 /*
  * init - the first process. Without arguments it shows /etc/motd and runs the shell,
  * /bin/sh, on the console; when the shell exits, init exits with its status (the kernel
- * then powers off). With arguments (the kernel passes the command-line words after `--`
+ * then powers off). A login shell that was killed (`kill $$`, a fault) did not ask for a
+ * power-off: init starts a new one. With arguments (the kernel passes the command-line words after `--`
  * as argv[1..]) it runs that program instead and exits with its status, so a test can
  * boot straight into any program (under `qemu_exit` that status is QEMU's exit code).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <spindle.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -17,10 +19,11 @@
 #define INIT_MOTD            "/etc/motd"
 #define INIT_SPAWN_FAILED    127
 
-/* Runs argv[0] to completion; returns its exit status (128 + code when it was killed), or
- * INIT_SPAWN_FAILED when it could not be started or waited for. */
-static int init_run(const char *const argv[])
+/* Runs argv[0] to completion; returns its exit status (128 + code when it was killed, and
+ * *killed set), or INIT_SPAWN_FAILED when it could not be started or waited for. */
+static int init_run(const char *const argv[], bool *killed)
 {
+    *killed = false;
     pid_t pid = spawn(argv, NULL, NULL, 0);
     if (pid < 0) {
         fprintf(stderr, "init: cannot start %s: %s\n", argv[0], strerror(errno));
@@ -33,6 +36,7 @@ static int init_run(const char *const argv[])
     }
     if (WIFSIGNALED(status)) {
         printf("init: %s was killed with code %d\n", argv[0], WTERMSIG(status));
+        *killed = true;
         return 128 + WTERMSIG(status);
     }
     printf("init: %s exited with status %d\n", argv[0], WEXITSTATUS(status));
@@ -54,9 +58,15 @@ static void init_show_motd(void)
 
 int main(int argc, char **argv)
 {
+    bool killed;
     if (argc > 1)
-        return init_run((const char *const *)(argv + 1));
+        return init_run((const char *const *)(argv + 1), &killed);
     init_show_motd();
     const char *const shell[] = { INIT_DEFAULT_PROGRAM, NULL };
-    return init_run(shell);
+    for (;;) {
+        int status = init_run(shell, &killed);
+        if (!killed)
+            return status;
+        printf("init: starting a new shell\n");
+    }
 }

@@ -38,6 +38,11 @@ static const char *const SUITE_FALLBACK[] = {
 
 static int opt_verbose;
 static unsigned long passed, failed, skipped;
+/* The first FAIL lines, repeated right above the verdict: on a PC screen with no serial
+ * port the earlier ones have scrolled away. */
+#define SUITE_FAILS_KEPT 12
+static char fail_lines[SUITE_FAILS_KEPT][100];
+static size_t nfail_lines;
 static char names[SUITE_MAX_PROGRAMS][64];
 static size_t nnames;
 
@@ -93,6 +98,12 @@ static const struct {
     { "ok ", &passed }, { "FAIL ", &failed }, { "skip ", &skipped }, { "note ", NULL },
 };
 
+static void keep_fail(const char *line)
+{
+    if (nfail_lines < SUITE_FAILS_KEPT)
+        snprintf(fail_lines[nfail_lines++], sizeof fail_lines[0], "%s", line);
+}
+
 /* One line of a program's output: counted when it is a verdict. Returns 1 for FAIL. */
 static int take_line(const char *line)
 {
@@ -102,6 +113,8 @@ static int take_line(const char *line)
         if (line_kinds[k].count)
             (*line_kinds[k].count)++;
         printf("%s\n", line);
+        if (line_kinds[k].count == &failed)
+            keep_fail(line);
         return line_kinds[k].count == &failed;
     }
     if (opt_verbose)
@@ -111,10 +124,12 @@ static int take_line(const char *line)
 
 static void fail(const char *prog, const char *fmt, int value)
 {
+    char why[64], line[100];
+    snprintf(why, sizeof why, fmt, value);
+    snprintf(line, sizeof line, "FAIL suite.%s: %s", prog, why);
     failed++;
-    printf("FAIL suite.%s: ", prog);
-    printf(fmt, value);
-    printf("\n");
+    printf("%s\n", line);
+    keep_fail(line);
 }
 
 /* Reads the program's output until end of file; 0 on silence for too long. Counts the
@@ -206,6 +221,11 @@ int main(int argc, char **argv)
     for (size_t k = 0; k < nnames; k++)
         run_program(names[k]);
     uint64_t ms = (uptime_ns() - start) / 1000000;
+    if (nfail_lines) {
+        printf("suite: what failed%s:\n", failed > nfail_lines ? " (the first ones)" : "");
+        for (size_t k = 0; k < nfail_lines; k++)
+            printf("  %s\n", fail_lines[k]);
+    }
     printf("suite: %zu programs in %llu.%03llu s\n", nnames, (unsigned long long)(ms / 1000),
            (unsigned long long)(ms % 1000));
     if (skipped)

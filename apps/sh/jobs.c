@@ -18,13 +18,25 @@ static int job_running(const sh_job_t *j)
     return 0;
 }
 
+/* As in other shells: one more than the largest job number in use, so numbers come back
+ * once jobs end (`kill %1` works again after the first jobs are done). */
+static int job_next_id(const sh_t *sh)
+{
+    int top = 0;
+    for (int s = 0; s < SH_MAX_JOBS; s++)
+        if (sh->jobs[s].id > top)
+            top = sh->jobs[s].id;
+    return top + 1;
+}
+
 int sh_job_add(sh_t *sh, const pid_t *pids, int npids, const char *text, size_t text_len)
 {
+    int id = job_next_id(sh);
     for (int s = 0; s < SH_MAX_JOBS; s++) {
         sh_job_t *j = &sh->jobs[s];
         if (j->id)
             continue;
-        j->id = ++sh->next_job_id;
+        j->id = id;
         j->npids = npids;
         memcpy(j->pids, pids, (size_t)npids * sizeof *pids);
         j->status = 0;

@@ -37,7 +37,6 @@ typedef struct {
     int exit_status;
     char cwd[PATH_MAX];           /* the working directory as text (no getcwd call) */
     sh_job_t jobs[SH_MAX_JOBS];
-    int next_job_id;
 } sh_t;
 
 /* exec.c: parses and runs one line; returns (and stores in last_status) its status. */
