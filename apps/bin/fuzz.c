@@ -17,6 +17,9 @@
  * make COUNT random calls between them with random and semi-valid arguments drawn from the
  * spec's argument kinds. Children get no descriptors (nothing they do reaches the console),
  * never kill anything but themselves, and are killed if they outlive a deadline.
+ * Phase 1b (drills): classes of bugs found by hand, replayed in a child with seeded variations
+ * (see run_drills): private and shared mappings of a file of every file system, touched by the
+ * program and by the kernel.
  * Everything is derived from SEED, printed first, so a run can be repeated.
  * The kernel must neither panic nor hang; the runner also compares free memory before/after.
  */
@@ -428,6 +431,79 @@ static int32_t wait_or_kill(uint64_t pid, uint64_t deadline)
     return status;
 }
 
+/* ------------------------------------------------------------------ phase 1b: drills */
+
+/* A file of every file system, plus a pipe: what each lets map is its own decision (tmpfs
+ * files map privately, the framebuffer shared, everything else is ENODEV), but no mapping
+ * may ever hurt the kernel, whoever touches it first. */
+static const char *const drill_map_paths[] = {
+    FUZZ_DIR "/map", "/bin/hello", "/proc/self/status", "/proc/self/name", "/proc/system",
+    "/proc/1/memory", "/dev/zero", "/dev/null", "/dev/fb0", "/dev/pipe/new", "/", "/proc",
+};
+
+static void drill_touch(volatile uint8_t *m, uint64_t len, rng_t *r)
+{
+    for (uint64_t off = 0; off < len; off += PAGE)
+        (void)m[off]; /* the program touches it */
+    uint64_t z = sys_open("/dev/zero", O_RDONLY);
+    if (z != ERR) {
+        /* the kernel touches it: a read into the mapping faults the pages from inside */
+        uint64_t at = rng_below(r, len);
+        sys_read(z, (void *)(m + at), len - at);
+        sys_close(z);
+    }
+}
+
+static void drill_file_mappings(rng_t *r)
+{
+    int fd = open(FUZZ_DIR "/map", O_CREAT | O_RDWR);
+    if (fd >= 0) {
+        write(fd, "fuzz", 4);
+        close(fd);
+    }
+    for (unsigned i = 0; i < sizeof drill_map_paths / sizeof drill_map_paths[0]; i++) {
+        for (unsigned k = 0; k < 4; k++) {
+            uint64_t f = sys_open(drill_map_paths[i], k & 1 ? O_RDWR : O_RDONLY);
+            if (f == ERR)
+                continue;
+            uint64_t len = (1 + rng_below(r, 3)) * PAGE;
+            int flags = (k & 2 ? MAP_SHARED : MAP_PRIVATE);
+            uint64_t off = rng_below(r, 4) ? 0 : rng_below(r, 3) * PAGE;
+            void *m = mmap(NULL, len, PROT_READ | PROT_WRITE, flags, (int)f, (off_t)off);
+            if (m != MAP_FAILED) {
+                drill_touch(m, len, r);
+                munmap(m, len);
+            } else {
+                check_result(SYS_MMAP, 0);
+            }
+            sys_close(f);
+        }
+    }
+    unlink(FUZZ_DIR "/map");
+}
+
+/* The drills child: every class in turn, variations drawn from seed. */
+static int drills_main(uint64_t seed)
+{
+    rng_t r = { seed * 0x9E3779B97F4A7C15ULL + 7 };
+    drill_file_mappings(&r);
+    return violations ? 1 : 0;
+}
+
+static void run_drills(uint64_t seed)
+{
+    char seed_s[24];
+    snprintf(seed_s, sizeof seed_s, "%llu", (unsigned long long)seed);
+    const char *argv[] = { "/bin/fuzz", "-drills", "-s", seed_s, NULL };
+    uint64_t pid = spawn_quiet(argv);
+    int32_t status = pid ? wait_or_kill(pid, sys_uptime() + CHILD_DEADLINE_NS) : -1;
+    int ok = status == 0;
+    printf("%s fuzz.drills: file mappings of every file system (status 0x%x)\n",
+           ok ? "ok" : "FAIL", (unsigned)status);
+    if (!ok)
+        violations++;
+}
+
 /* ------------------------------------------------------------------ main */
 
 static uint64_t arg_number(int argc, char **argv, const char *flag, uint64_t fallback)
@@ -658,6 +734,8 @@ int main(int argc, char **argv)
     }
     if (has_flag(argc, argv, "-child"))
         return child_main(seed, count, threads);
+    if (has_flag(argc, argv, "-drills"))
+        return drills_main(seed);
     if (seed == 0)
         seed = sys_uptime() | 1;
     printf("fuzz: seed %llu, %llu random calls, %u processes x %u threads\n",
@@ -673,6 +751,7 @@ int main(int argc, char **argv)
     int have_meminfo = leak_check_on && meminfo_read(&before);
     mkdir(FUZZ_DIR, 0755);
     run_boundary_phase();
+    run_drills(seed);
     run_random_phase(seed, count, procs, threads);
     if (have_meminfo)
         leak_check(&before);

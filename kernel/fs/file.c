@@ -113,16 +113,14 @@ int file_readdir(file_t *f, vfs_dirent_t *out)
     return err;
 }
 
+bool vfs_file_mappable(const file_t *f)
+{
+    return f->vnode && f->vnode->type == VNODE_FILE && f->ops && f->ops->read_page;
+}
+
 int vfs_file_read_page(file_t *f, uint64_t offset, void *page)
 {
-    vnode_t *v = f->vnode;
-    if (!v || v->type != VNODE_FILE || !f->ops || !f->ops->read || (offset & 4095))
+    if (!vfs_file_mappable(f) || (offset & 4095))
         return EINVAL;
-    /* A private copy through a temporary file object: the caller's offset is untouched. */
-    file_t tmp = { .refs = 1, .flags = O_RDONLY, .offset = offset, .vnode = v, .ops = f->ops };
-    int64_t n = f->ops->read(&tmp, page, 4096);
-    if (n < 0)
-        return (int)-n;
-    memset((uint8_t *)page + n, 0, 4096 - (size_t)n);
-    return 0;
+    return f->ops->read_page(f, offset, page);
 }

@@ -247,8 +247,18 @@ static int64_t tmpfs_fwrite(file_t *f, const void *buf, size_t n)
     return r;
 }
 
+static int tmpfs_read_page(file_t *f, uint64_t offset, void *page)
+{
+    fs_mutex_lock(&vfs_lock);
+    int64_t n = tmpfs_read_locked(f->vnode, page, PAGE, offset);
+    fs_mutex_unlock(&vfs_lock);
+    memset((uint8_t *)page + n, 0, PAGE - (size_t)n);
+    return 0;
+}
+
 static const file_ops_t tmpfs_fops = {
     .read = tmpfs_fread,
+    .read_page = tmpfs_read_page,
     .write = tmpfs_fwrite,
     .seekable = true,
 };

@@ -51,6 +51,11 @@ typedef struct file_ops {
     int (*ioctl)(file_t *f, uint64_t request, void *arg, size_t size);
     unsigned (*poll)(file_t *f);          /* POLL* bits ready now; NULL: always in and out */
     void (*close)(file_t *f);             /* last reference gone */
+    /* Private file mappings: one page (4096 bytes) at a page-aligned offset of this open
+     * file, bytes past the end as zero; f->offset is untouched. Only file systems whose
+     * files may be mapped provide it (tmpfs): mmap of any other file is ENODEV. It is given
+     * the real open file (which went through its file system's open), never a stand-in. */
+    int (*read_page)(file_t *f, uint64_t offset, void *page);
     bool seekable;
 } file_ops_t;
 
@@ -154,7 +159,9 @@ int64_t file_write(file_t *f, const void *buf, size_t n);
 int64_t file_seek(file_t *f, int64_t offset, uint64_t origin);
 unsigned file_poll(file_t *f);
 int file_readdir(file_t *f, vfs_dirent_t *out); /* ENOENT at the end, ENOTDIR */
-/* One page (4096 bytes) of a regular file at a page-aligned offset into page (kernel
+/* True when f may back a private file mapping (its file system offers read_page). */
+bool vfs_file_mappable(const file_t *f);
+/* One page (4096 bytes) of a mappable file at a page-aligned offset into page (kernel
  * memory); bytes past the end of the file read as zero. For file-backed mappings. */
 int vfs_file_read_page(file_t *f, uint64_t offset, void *page);
 
