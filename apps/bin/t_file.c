@@ -2,7 +2,8 @@
  * t_file - files and directories through the VFS: every path call and its documented
  * errors, hostile paths, offsets shared by dup, a 10 MiB file checked by checksum, many
  * files in one directory, a deep tree, links, removal while open, and ENOSPC on a full
- * tmpfs with the kernel still working afterwards.
+ * tmpfs with the kernel still working afterwards; a read or getdents whose copy-out faults
+ * takes nothing (offset and cookie stay).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -322,6 +323,44 @@ static void test_stdio(void)
     unlink("/tmp/s.txt");
 }
 
+static void *unmapped_page(void)
+{
+    void *m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED)
+        return NULL;
+    munmap(m, 4096);
+    return m;
+}
+
+/* Issue 17: a file read into unmapped memory returned EFAULT but moved the offset, and a
+ * getdents into it skipped the entries it had packed. */
+static void test_copy_fault_takes_nothing(void)
+{
+    void *bad = unmapped_page();
+    int fd = open("/tmp/t_file_fault", O_CREAT | O_RDWR | O_TRUNC);
+    char buf[16];
+    write(fd, "0123456789", 10);
+    lseek(fd, 2, SEEK_SET);
+    int faulted = bad && fails(read(fd, bad, 4), EFAULT);
+    T_CHECK(P, "file-read-fault-keeps-offset",
+            faulted && lseek(fd, 0, SEEK_CUR) == 2 && read(fd, buf, 3) == 3 &&
+                memcmp(buf, "234", 3) == 0);
+    close(fd);
+    unlink("/tmp/t_file_fault");
+
+    static uint8_t first[4096], again[4096];
+    int d1 = open("/bin", O_RDONLY | O_DIRECTORY);
+    int d2 = open("/bin", O_RDONLY | O_DIRECTORY);
+    uint64_t n1 = sys_getdents((uint64_t)d1, first, sizeof first);
+    uint64_t r = bad ? sys_getdents((uint64_t)d2, bad, 4096) : 0;
+    int same = r == ERR && sys_errno() == EFAULT &&
+               sys_getdents((uint64_t)d2, again, sizeof again) == n1 && n1 != ERR && n1 > 0 &&
+               memcmp(first, again, (size_t)n1) == 0;
+    T_CHECK(P, "getdents-fault-skips-nothing", same);
+    close(d1);
+    close(d2);
+}
+
 int main(void)
 {
     test_open_errors();
@@ -333,5 +372,6 @@ int main(void)
     test_links_and_removal();
     test_enospc();
     test_stdio();
+    test_copy_fault_takes_nothing();
     return t_failures ? 1 : 0;
 }

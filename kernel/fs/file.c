@@ -61,6 +61,15 @@ int64_t file_read(file_t *f, void *buf, size_t n)
     return f->ops->read(f, buf, n);
 }
 
+void file_read_done(file_t *f, size_t got, size_t kept, uint64_t offset_before)
+{
+    ASSERT(got > 0 && kept <= got);
+    if (f->ops->read_done)
+        f->ops->read_done(f, kept);
+    else if (kept < got && f->ops->seekable)
+        f->offset = offset_before + kept; /* as if only the kept bytes had been read */
+}
+
 int64_t file_write(file_t *f, const void *buf, size_t n)
 {
     if (!file_writable(f))

@@ -56,6 +56,11 @@ typedef struct file_ops {
      * files may be mapped provide it (tmpfs): mmap of any other file is ENODEV. It is given
      * the real open file (which went through its file system's open), never a stand-in. */
     int (*read_page)(file_t *f, uint64_t offset, void *page);
+    /* Streams that must not lose bytes when the copy to user memory faults (pipes): read
+     * only looks at the data, and this takes the first `kept` bytes of what read gave once
+     * they are safely in user memory (0: all of them stay for the next read). Called
+     * exactly once after every read that returned > 0. */
+    void (*read_done)(file_t *f, size_t kept);
     bool seekable;
 } file_ops_t;
 
@@ -154,7 +159,12 @@ int vfs_read_whole(vnode_t *cwd, const char *path, size_t max, uint8_t **data, s
 file_t *file_alloc(vnode_t *v, const file_ops_t *ops, uint32_t flags); /* takes v's ref */
 void file_get(file_t *f);
 void file_put(file_t *f);
+/* A read into kernel memory; the caller copies the bytes out, then calls file_read_done
+ * with how many it managed to copy (kept) and the offset the file had before the read, so
+ * nothing is consumed that did not reach the caller (Linux: data is taken only once it is
+ * in user memory). */
 int64_t file_read(file_t *f, void *buf, size_t n);
+void file_read_done(file_t *f, size_t got, size_t kept, uint64_t offset_before);
 int64_t file_write(file_t *f, const void *buf, size_t n);
 int64_t file_seek(file_t *f, int64_t offset, uint64_t origin);
 unsigned file_poll(file_t *f);
