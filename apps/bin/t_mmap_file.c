@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <spindle/limits.h>
 #include "t_check.h"
 
 #define P "t_mmap_file"
@@ -132,6 +133,37 @@ static void check_unmappable(void)
     unlink(PATH);
 }
 
+/* Issue 17: one-page MAP_FIXED mappings of /dev/fb0 were free of every check; millions of
+ * them drained the kernel heap. Device windows now count against the process limit and
+ * the region cap like any mapping. */
+static void check_device_mapping_limits(int fd)
+{
+    meminfo_t before, during;
+    sys_meminfo(&before);
+    unsigned char *base = (unsigned char *)0x200000000000ULL;
+    unsigned n = 0;
+    int refused = 0;
+    /* every other page, so no two mappings could ever be one region */
+    for (; n < SPINDLE_REGIONS_PER_PROCESS_MAX + 64; n++) {
+        void *m = mmap(base + 2 * PG * n, PG, PROT_READ, MAP_SHARED | MAP_FIXED, fd, 0);
+        if (m == MAP_FAILED) {
+            refused = errno == ENOMEM;
+            break;
+        }
+        if (n == 0) {
+            sys_meminfo(&during);
+        }
+    }
+    T_CHECK(P, "device-mapping-counts-mapped-pages",
+            n > 0 && during.proc_mapped_pages == before.proc_mapped_pages + 1);
+    T_CHECK(P, "device-mapping-storm-enomem", refused && n <= SPINDLE_REGIONS_PER_PROCESS_MAX);
+    munmap(base, 2 * PG * (n + 1));
+    meminfo_t after;
+    sys_meminfo(&after);
+    T_CHECK(P, "device-mapping-storm-gives-back",
+            after.proc_mapped_pages == before.proc_mapped_pages);
+}
+
 static void check_framebuffer(void)
 {
     int fd = open("/dev/fb0", O_RDWR);
@@ -159,6 +191,7 @@ static void check_framebuffer(void)
         px[last] = old;
         munmap((void *)px, info.size);
     }
+    check_device_mapping_limits(fd);
     close(fd);
 }
 
