@@ -19,7 +19,8 @@
  * never kill anything but themselves, and are killed if they outlive a deadline.
  * Phase 1b (drills): classes of bugs found by hand, replayed in a child with seeded variations
  * (see run_drills): private and shared mappings of a file of every file system, touched by the
- * program and by the kernel.
+ * program and by the kernel; futex waiters whose page is unmapped under them (private, shared
+ * and file pages) while fresh pages are woken.
  * Everything is derived from SEED, printed first, so a run can be repeated.
  * The kernel must neither panic nor hang; the runner also compares free memory before/after.
  */
@@ -482,11 +483,73 @@ static void drill_file_mappings(rng_t *r)
     unlink(FUZZ_DIR "/map");
 }
 
+/* Futex waiters whose page goes away under them: threads wait (short timeouts) on a word
+ * of a private, shared or file page; the page is unmapped, fresh pages are mapped, touched
+ * and woken. Nothing may hang, panic or be woken that did not wait there. */
+static volatile uint64_t *drill_futex_word;
+static volatile int drill_futex_done;
+
+static void drill_futex_waiter(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 4; i++)
+        sys_futex((void *)drill_futex_word, FUTEX_WAIT, 0, 2000000);
+    __atomic_fetch_add(&drill_futex_done, 1, __ATOMIC_RELEASE);
+    sys_thread_exit();
+}
+
+static void *drill_map_page(unsigned kind)
+{
+    int flags = kind == 1 ? MAP_SHARED | MAP_ANONYMOUS : MAP_PRIVATE | MAP_ANONYMOUS;
+    int fd = -1;
+    if (kind == 2) {
+        fd = open(FUZZ_DIR "/futex", O_CREAT | O_RDWR);
+        flags = MAP_PRIVATE;
+    }
+    void *m = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, flags, fd, 0);
+    if (fd >= 0)
+        close(fd);
+    return m == MAP_FAILED ? NULL : m;
+}
+
+static void drill_futex_unmap(rng_t *r)
+{
+    for (unsigned round = 0; round < 6; round++) {
+        unsigned kind = (unsigned)rng_below(r, 3);
+        uint8_t *page = drill_map_page(kind);
+        if (!page)
+            continue;
+        drill_futex_word = (volatile uint64_t *)(page + 8 * rng_below(r, PAGE / 8));
+        *drill_futex_word = 0;
+        drill_futex_done = 0;
+        int started = 0;
+        for (int t = 1; t <= 2; t++) {
+            uint64_t top = (uint64_t)thread_stacks[t] + sizeof thread_stacks[t];
+            uint64_t a[6] = { (uint64_t)drill_futex_waiter, 0, top, 0, 0, 0 };
+            started += raw_syscall(SYS_THREAD_CREATE, a) != ERR;
+        }
+        sys_nanosleep(rng_below(r, 3000000));
+        munmap(page, PAGE);
+        for (int i = 0; i < 8; i++) {
+            uint8_t *fresh = drill_map_page((unsigned)rng_below(r, 3));
+            if (!fresh)
+                continue;
+            fresh[(uint64_t)drill_futex_word & (PAGE - 1)] = 0;
+            sys_futex(fresh + ((uint64_t)drill_futex_word & (PAGE - 4)), FUTEX_WAKE, 4, 0);
+            munmap(fresh, PAGE);
+        }
+        while (__atomic_load_n(&drill_futex_done, __ATOMIC_ACQUIRE) < started)
+            sys_nanosleep(1000000);
+    }
+    unlink(FUZZ_DIR "/futex");
+}
+
 /* The drills child: every class in turn, variations drawn from seed. */
 static int drills_main(uint64_t seed)
 {
     rng_t r = { seed * 0x9E3779B97F4A7C15ULL + 7 };
     drill_file_mappings(&r);
+    drill_futex_unmap(&r);
     return violations ? 1 : 0;
 }
 
@@ -498,7 +561,7 @@ static void run_drills(uint64_t seed)
     uint64_t pid = spawn_quiet(argv);
     int32_t status = pid ? wait_or_kill(pid, sys_uptime() + CHILD_DEADLINE_NS) : -1;
     int ok = status == 0;
-    printf("%s fuzz.drills: file mappings of every file system (status 0x%x)\n",
+    printf("%s fuzz.drills: file mappings of every file system, futex then unmap (status 0x%x)\n",
            ok ? "ok" : "FAIL", (unsigned)status);
     if (!ok)
         violations++;
