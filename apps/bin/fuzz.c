@@ -20,10 +20,12 @@
  * Phase 1b (drills): classes of bugs found by hand, replayed in a child with seeded variations
  * (see run_drills): private and shared mappings of a file of every file system, touched by the
  * program and by the kernel; futex waiters whose page is unmapped under them (private, shared
- * and file pages) while fresh pages are woken.
+ * and file pages) while fresh pages are woken; sparse writes at random offsets up to 2^40
+ * (each must cost a few pages, never the kernel heap), then truncation and removal.
  * Everything is derived from SEED, printed first, so a run can be repeated.
  * The kernel must neither panic nor hang; the runner also compares free memory before/after.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -544,12 +546,40 @@ static void drill_futex_unmap(rng_t *r)
     unlink(FUZZ_DIR "/futex");
 }
 
+/* Sparse writes: one byte at random offsets up to 2^40 in a few files, truncations to random
+ * sizes, then removal. The page index is charged to tmpfs, so the heap must not move by
+ * more than slack, and removal must always work. */
+static void drill_sparse_writes(rng_t *r)
+{
+    meminfo_t before, after;
+    int have = sys_meminfo(&before) == 0;
+    char path[48];
+    for (unsigned i = 0; i < 24; i++) {
+        snprintf(path, sizeof path, FUZZ_DIR "/sparse%u", (unsigned)rng_below(r, 4));
+        int fd = open(path, O_CREAT | O_RDWR | (rng_below(r, 6) ? 0 : O_TRUNC));
+        if (fd < 0)
+            continue;
+        uint64_t off = rng_below(r, 2) ? rng_next(r) % (1ULL << 40) : rng_below(r, 1ULL << 24);
+        if (lseek(fd, (off_t)off, SEEK_SET) == (off_t)off)
+            write(fd, "s", 1);
+        close(fd);
+    }
+    if (have && sys_meminfo(&after) == 0 && after.heap_bytes > before.heap_bytes + 64 * 1024)
+        violations++; /* the index came from the kernel heap again */
+    for (unsigned i = 0; i < 4; i++) {
+        snprintf(path, sizeof path, FUZZ_DIR "/sparse%u", i);
+        if (unlink(path) != 0 && errno != ENOENT)
+            violations++; /* removal must always work */
+    }
+}
+
 /* The drills child: every class in turn, variations drawn from seed. */
 static int drills_main(uint64_t seed)
 {
     rng_t r = { seed * 0x9E3779B97F4A7C15ULL + 7 };
     drill_file_mappings(&r);
     drill_futex_unmap(&r);
+    drill_sparse_writes(&r);
     return violations ? 1 : 0;
 }
 
@@ -561,7 +591,7 @@ static void run_drills(uint64_t seed)
     uint64_t pid = spawn_quiet(argv);
     int32_t status = pid ? wait_or_kill(pid, sys_uptime() + CHILD_DEADLINE_NS) : -1;
     int ok = status == 0;
-    printf("%s fuzz.drills: file mappings of every file system, futex then unmap (status 0x%x)\n",
+    printf("%s fuzz.drills: file mappings of every file system, futex then unmap, sparse writes (status 0x%x)\n",
            ok ? "ok" : "FAIL", (unsigned)status);
     if (!ok)
         violations++;

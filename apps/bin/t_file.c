@@ -305,6 +305,40 @@ static void test_enospc(void)
     free(buf);
 }
 
+/* Issue 17: tmpfs's page index came from the kernel heap at 8 bytes per page of offset and
+ * was charged to nothing: nine 1-byte writes at 2^36 took all RAM and the kernel's reserve,
+ * and afterwards even remove() failed. Now each costs a few pages, charged to tmpfs. */
+static void test_sparse_writes(void)
+{
+    meminfo_t before, after;
+    sys_meminfo(&before);
+    char path[32];
+    int wrote = 0;
+    for (int i = 0; i < 9; i++) {
+        snprintf(path, sizeof path, "/tmp/sparse%d", i);
+        int fd = open(path, O_CREAT | O_WRONLY | O_TRUNC);
+        if (fd < 0)
+            break;
+        wrote += lseek(fd, (off_t)(1ULL << 36), SEEK_SET) == (off_t)(1ULL << 36) &&
+                 write(fd, "x", 1) == 1;
+        close(fd);
+    }
+    sys_meminfo(&after);
+    T_CHECK(P, "sparse-write-at-2-36-costs-pages-not-heap",
+            wrote == 9 && after.heap_bytes < before.heap_bytes + 64 * 1024 &&
+                before.free_pages - after.free_pages < 9 * 8 + 64);
+    struct stat st;
+    T_CHECK(P, "sparse-file-size", stat("/tmp/sparse0", &st) == 0 &&
+                                       (uint64_t)st.st_size == (1ULL << 36) + 1);
+    T_CHECK(P, "spawn-works-after-sparse-writes", t_run1("/bin/t_child", "7") == 7);
+    int removed = 0;
+    for (int i = 0; i < 9; i++) {
+        snprintf(path, sizeof path, "/tmp/sparse%d", i);
+        removed += unlink(path) == 0;
+    }
+    T_CHECK(P, "remove-after-sparse-writes", removed == 9);
+}
+
 static void test_stdio(void)
 {
     FILE *f = fopen("/tmp/s.txt", "w");
@@ -371,6 +405,7 @@ int main(void)
     test_deep_tree();
     test_links_and_removal();
     test_enospc();
+    test_sparse_writes();
     test_stdio();
     test_copy_fault_takes_nothing();
     return t_failures ? 1 : 0;
