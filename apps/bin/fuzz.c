@@ -836,8 +836,8 @@ int main(int argc, char **argv)
     meminfo_t before;
     int leak_check_on = has_flag(argc, argv, "-L");
     if (leak_check_on) {
-        /* A bind is for good (there is no unbind) and hides what lies under its mountpoint,
-         * so nothing there could be given back: the leak-checked run leaves bind out. */
+        /* A bind hides what lies under its mountpoint and the run does not track where
+         * random binds went to unbind them: the leak-checked run leaves bind out. */
         excluded_calls |= 1ULL << SYS_BIND;
         tree_snapshot(); /* before the figures: its own memory is then not counted */
     }

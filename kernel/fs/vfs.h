@@ -147,8 +147,10 @@ int vfs_stat(vnode_t *cwd, const char *path, stat_t *st);
 void vfs_stat_vnode(const vnode_t *v, stat_t *st);
 /* A directory (+1 ref) for chdir/spawn. */
 int vfs_lookup_dir(vnode_t *cwd, const char *path, vnode_t **out);
-/* Makes directory dir visible at mountpoint (an existing directory). */
+/* Makes directory dir visible at mountpoint (an existing directory strictly inside /tmp),
+ * and takes it away again (bind.c; the rules are there). */
 int vfs_bind(vnode_t *cwd, vnode_t *dir, const char *mountpoint);
+int vfs_unbind(vnode_t *cwd, const char *mountpoint);
 /* Mounts a file system root on the directory at path (boot). */
 int vfs_mount(const char *path, vnode_t *root);
 /* The whole regular file at path, in a kmalloc'ed buffer (exec). ENOENT for a missing
