@@ -185,6 +185,9 @@ int main(int argc, char **argv)
         printf("t_mem: free pages before %lu (own %lu), after %lu (own %lu)\n",
                (unsigned long)before.free_pages, (unsigned long)before.proc_pages,
                (unsigned long)after.free_pages, (unsigned long)after.proc_pages);
+    if (after.heap_bytes != before.heap_bytes)
+        printf("t_mem: kernel heap before %lu bytes, after %lu\n",
+               (unsigned long)before.heap_bytes, (unsigned long)after.heap_bytes);
     T_CHECK(P, "kernel-heap-back-to-start", after.heap_bytes == before.heap_bytes);
     return t_failures ? 1 : 0;
 }
