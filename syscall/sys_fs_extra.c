@@ -1,5 +1,5 @@
 /*
- * sys_fs_extra.c - poll, descriptor passing (share/claim) and bind.
+ * sys_fs_extra.c - poll, descriptor passing (share/claim), bind and unbind.
  *
  * poll: readiness comes from each file's poll op; the caller sleeps on the one poll wait
  * queue that every pipe and the console wake on any change, then checks again.
@@ -205,5 +205,18 @@ SYSCALL_DEFINE(SYS_BIND, uint64_t, uint64_t fd, const void *umountpoint)
         kfree(path);
     }
     file_put(f);
+    return err ? syscall_fail(err) : 0;
+}
+
+SYSCALL_DEFINE(SYS_UNBIND, uint64_t, const void *umountpoint)
+{
+    char *path;
+    int err = sys_path_copy(umountpoint, &path);
+    if (!err) {
+        vnode_t *cwd = vfs_cwd_get(&process_current()->cwd);
+        err = vfs_unbind(cwd, path);
+        vnode_put(cwd);
+        kfree(path);
+    }
     return err ? syscall_fail(err) : 0;
 }

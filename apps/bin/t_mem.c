@@ -223,6 +223,23 @@ static bool quiet_meminfo(meminfo_t *mi, const meminfo_t *want)
     return false;
 }
 
+/* A program image counts against the process limit like a mapping: a bss larger than the
+ * limit is refused at spawn (ENOMEM) instead of being mapped whole. */
+static void check_image_limit(void)
+{
+    meminfo_t mi;
+    sys_meminfo(&mi);
+    if (mi.proc_limit_pages * PG >= (416ULL << 20)) {
+        T_SKIP(P, "spawn-bss-over-process-limit-enomem", "the limit is above bigbss's 416 MiB");
+        return;
+    }
+    const char *argv[] = { "/bin/bigbss", NULL };
+    uint64_t pid = sys_spawn(argv, NULL, NULL, 0);
+    T_CHECK(P, "spawn-bss-over-process-limit-enomem", T_FAILS_WITH(pid, ENOMEM));
+    if (pid != ERR)
+        sys_wait(pid, NULL, 0);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 2 && !strcmp(argv[1], "shared"))
@@ -249,6 +266,7 @@ int main(int argc, char **argv)
 
     check_shared();
     check_exhaustion();
+    check_image_limit();
 
     bool same = quiet_meminfo(&after, &before);
     T_CHECK(P, "every-page-comes-back",
