@@ -126,8 +126,15 @@ const char *aspace_fault_last_reason(void);
 uint64_t aspace_user_phys(aspace_t *as, uint64_t va, unsigned access, aspace_fault_t *why);
 
 /* File regions hold a reference on their open file; the VFS side provides these three
- * (weak defaults: no file can be mapped). read_page fills one page (zeros past the end of
- * the file) and returns 0; it is called with interrupts on and no lock held. */
+ * as a table it registers at boot (aspace_file.c). read_page fills one page (zeros past the
+ * end of the file) and returns 0; it is called with interrupts on and no lock held. */
+typedef struct {
+    void (*get)(void *file);
+    void (*put)(void *file);
+    int (*read_page)(void *file, uint64_t pgoff, void *dst);
+} aspace_file_ops_t;
+void aspace_file_ops_register(const aspace_file_ops_t *ops);
+/* Forward to the registered table (ASSERT: one is registered). */
 void aspace_file_get(void *file);
 void aspace_file_put(void *file);
 int aspace_file_read_page(void *file, uint64_t pgoff, void *dst);

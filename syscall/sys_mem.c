@@ -12,18 +12,10 @@
 #include "mm/hhdm.h"
 #include "mm/pmm.h"
 #include "sched/process.h"
+#include "syscall/sys_mem_fd.h"
 #include "syscall/syscall.h"
 
 #define MAP_KNOWN (MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_WX)
-
-/* fd-backed mappings: fills req's kind and backing for the file open as fd. Weak until the
- * VFS provides descriptors: then there is no fd that can be mapped. */
-__attribute__((weak)) int sys_mem_fd_request(uint64_t fd, uint64_t offset, bool shared,
-                                             aspace_map_req_t *req)
-{
-    (void)fd, (void)offset, (void)shared, (void)req;
-    return EBADF;
-}
 
 static uint64_t mmap_fail(int code)
 {
