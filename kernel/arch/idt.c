@@ -22,6 +22,8 @@ _Static_assert(offsetof(interrupt_frame_t, vector) == FRAME_VECTOR, "isr_frame.h
 _Static_assert(offsetof(interrupt_frame_t, error_code) == FRAME_ERROR_CODE, "isr_frame.h");
 _Static_assert(offsetof(interrupt_frame_t, rip) == FRAME_RIP, "isr_frame.h");
 _Static_assert(offsetof(interrupt_frame_t, cs) == FRAME_CS, "isr_frame.h");
+_Static_assert(offsetof(interrupt_frame_t, rflags) == FRAME_RFLAGS, "isr_frame.h");
+_Static_assert(offsetof(interrupt_frame_t, rsp) == FRAME_RSP, "isr_frame.h");
 _Static_assert(sizeof(interrupt_frame_t) == FRAME_SIZE, "isr_frame.h");
 
 #define IDT_VECTORS      256
