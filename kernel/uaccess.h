@@ -20,9 +20,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <spindle/limits.h>
 #include "kernel/arch/arch.h"
 
-#define USER_ADDR_END 0x0000800000000000ULL /* first address above the user half */
+#define USER_ADDR_END SPINDLE_USER_ADDR_END /* first address above the user half */
 
 /* Entry of .extable: a fault at `insn` resumes at `fixup`. */
 typedef struct {

@@ -20,10 +20,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <spindle/limits.h>
 #include "mm/mm_internal.h"
 #include "mm/vma.h"
 
-#define ASPACE_USER_END 0x0000800000000000ULL /* first address above the user half */
+#define ASPACE_USER_END SPINDLE_USER_ADDR_END /* first address above the user half */
 /* Where mmap() places regions without MAP_FIXED (bottom-up, first fit). */
 #define ASPACE_MMAP_BASE 0x0000100000000000ULL
 #define ASPACE_MMAP_END  0x0000500000000000ULL
