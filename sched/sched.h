@@ -28,7 +28,7 @@
 #include "syscall/syscall_ctx.h"
 
 #define SCHED_KSTACK_SIZE (16 * 1024)
-#define SCHED_MAX_CPUS    16
+#define SCHED_MAX_CPUS    ARCH_MAX_CPUS /* every CPU arch can bring up */
 #define SCHED_NICE_MIN    (-20)
 #define SCHED_NICE_MAX    19
 #define SCHED_NICE_0_WEIGHT 1024

@@ -9,6 +9,10 @@
 #include <stdint.h>
 #include <stdbool.h>
 
+/* CPUs the kernel brings up and schedules, at most (the one definition: SMP_MAX_CPUS and
+ * SCHED_MAX_CPUS are this). */
+#define ARCH_MAX_CPUS 16
+
 #define GDT_KERNEL_CODE 0x08
 #define GDT_KERNEL_DATA 0x10
 #define GDT_USER_DATA   0x1B  /* 0x18 | RPL 3; SYSRET wants user data just below user code */
