@@ -11,6 +11,7 @@
 #include "kernel/arch/apic.h"
 #include "kernel/arch/arch.h"
 #include "kernel/arch/cpu.h"
+#include "kernel/arch/hooks.h"
 #include "kernel/arch/smp.h"
 #include "kernel/cmdline.h"
 #include "kernel/console/console.h"
@@ -27,11 +28,23 @@
 #include "mm/pmm.h"
 #include "mm/vmm.h"
 #include "sched/process.h"
+#include "sched/sched.h"
+#include "syscall/sys_mem_fd.h"
 #include "syscall/syscall.h"
 #include "kernel/arch/spinlock.h"
 
 cmdline_t kernel_cmdline;
 static uint64_t kernel_entry_tsc;
+
+/* The upward calls of the lower layers, wired here at the top so a missing piece fails to
+ * link (and a NULL member ASSERTs at registration). */
+static const arch_hooks_t kernel_arch_hooks = {
+    .timer_tick = sched_timer_tick,
+    .interrupt_exit = sched_interrupt_exit,
+    .user_fault = process_user_fault,
+    .ap_init_cpu = syscall_init_cpu,
+    .ap_entry = sched_ap_entry,
+};
 
 static void boot_info_check(const boot_info_t *bi)
 {
@@ -76,6 +89,7 @@ void kernel_main(boot_info_t *bi)
     lock_debug_init();
     sysinfo_record(bi);
 
+    arch_hooks_register(&kernel_arch_hooks); /* before the IDT can deliver anything */
     arch_init_early();
     arch_init_cpu();
     syscall_init_cpu();
@@ -83,6 +97,7 @@ void kernel_main(boot_info_t *bi)
     vmm_init(bi);
     heap_init();
     aspace_init(bi->fb.phys_base, bi->fb.size); /* user #PF path (demand paging) */
+    aspace_file_ops_register(&sys_mem_fd_file_ops);
     console_init_framebuffer(&bi->fb);
     arch_enable_protection();
 

@@ -7,11 +7,12 @@
 
 #include "kernel/fs/fdtable.h"
 #include "kernel/fs/vfs.h"
+#include "kernel/uaccess.h"
 #include "sched/process.h"
 
 /* A kernel copy of a user path (kmalloc'ed, VFS_PATH_MAX with NUL): 0, EFAULT, ENAMETOOLONG,
  * ENOMEM. Free with kfree. */
-int sys_path_copy(const void *user_path, char **out);
+int sys_path_copy(uptr_t user_path, char **out);
 /* Ends every share() offer made by process pid (its exit path calls this). */
 void share_drop_owner(uint64_t pid);
 
@@ -24,7 +25,7 @@ typedef struct {
 /* Builds the child's table from the parent's fds 0-2 (unless empty) and the user's
  * spawn_fd_t list (NULL or ended by SPAWN_FD_END: EINVAL without one within 64 entries),
  * and resolves cwd (NULL: inherit). EFAULT, EBADF, EINVAL, ENOENT, ENOTDIR, ENOMEM. */
-int spawn_files_prepare(process_t *parent, const void *user_fds, const void *user_cwd,
+int spawn_files_prepare(process_t *parent, uptr_t user_fds, uptr_t user_cwd,
                         bool empty, spawn_files_t *out);
 void spawn_files_discard(spawn_files_t *files);
 

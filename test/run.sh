@@ -47,9 +47,11 @@ if make --no-print-directory host-test BUILD="$build" > "$host_log" 2>&1; then :
 fi
 collect host "$host_log"
 
-# ------------------------------------------------------------------ generated ABI and apps
+# ------------------------------------------------------------------ generated ABI, layer rule, apps
 sh test/check-abi-doc.sh "$build" > "$out/abi.log" 2>&1
 collect abi "$out/abi.log"
+sh test/check-layers.sh > "$out/layers.log" 2>&1
+collect layers "$out/layers.log"
 sh test/check-apps.sh "$build" > "$out/apps.log" 2>&1
 collect apps "$out/apps.log"
 

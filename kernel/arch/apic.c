@@ -11,15 +11,12 @@
 #include "kernel/acpi/acpi.h"
 #include "kernel/arch/arch.h"
 #include "kernel/arch/cpu.h"
+#include "kernel/arch/hooks.h"
 #include "kernel/arch/smp.h"
 #include "kernel/kprintf.h"
 #include "kernel/time/clock.h"
 #include "mm/hhdm.h"
 #include "mm/vmm.h"
-
-/* Both are optional at link time: vmm lands in parallel, the scheduler hook comes later. */
-#pragma weak vmm_map_page
-#pragma weak sched_timer_tick
 
 #define APIC_BASE_BSP       (1ULL << 8)
 #define APIC_BASE_EXTD      (1ULL << 10)
@@ -87,7 +84,7 @@ volatile void *apic_mmio_map(uint64_t phys)
 
     /* The direct map uses 2 MiB/1 GiB pages that vmm_map_page won't split, so the uncached
      * mapping goes into a window of its own. */
-    if (vmm_map_page && page < APIC_MMIO_WINDOW_SIZE) {
+    if (page < APIC_MMIO_WINDOW_SIZE) {
         if (vmm_map_page(APIC_MMIO_WINDOW + page, page, VMM_WRITE | VMM_NOCACHE))
             return (volatile void *)(APIC_MMIO_WINDOW + phys);
         kprintf("apic: can't map MMIO page 0x%llx uncached\n", (unsigned long long)page);
@@ -225,8 +222,7 @@ static void apic_timer_handler(interrupt_frame_t *frame)
     (void)frame;
     __atomic_fetch_add(&lapic_ticks[smp_cpu_index()], 1, __ATOMIC_RELAXED);
     apic_eoi(); /* before the hook: the scheduler may switch away and return much later */
-    if (sched_timer_tick)
-        sched_timer_tick();
+    arch_hooks()->timer_tick();
 }
 
 /* LAPIC timer ticks per second (after the divide-by-16) measured against clock_now_ns. */

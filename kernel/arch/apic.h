@@ -54,8 +54,5 @@ volatile void *apic_mmio_map(uint64_t phys);
 /* Sends one IPI to dest (an APIC id); false when there is no APIC, dest can't be addressed
  * in this mode, or an xAPIC never finished delivery (bounded spin, safe on the panic path). */
 bool apic_send_ipi(uint32_t dest, uint32_t icr_low);
-/* Scheduler hook, called on every LAPIC timer tick after EOI. Optional (weak reference):
- * the scheduler defines it when it wants preemption. */
-void sched_timer_tick(void);
 
 #endif

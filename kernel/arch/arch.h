@@ -9,6 +9,10 @@
 #include <stdint.h>
 #include <stdbool.h>
 
+/* CPUs the kernel brings up and schedules, at most (the one definition: SMP_MAX_CPUS and
+ * SCHED_MAX_CPUS are this). */
+#define ARCH_MAX_CPUS 16
+
 #define GDT_KERNEL_CODE 0x08
 #define GDT_KERNEL_DATA 0x10
 #define GDT_USER_DATA   0x1B  /* 0x18 | RPL 3; SYSRET wants user data just below user code */
@@ -81,12 +85,11 @@ bool arch_user_fsgsbase(void);
 /* RSP0 of cpu's TSS: the stack the CPU switches to on an interrupt from ring 3. */
 void arch_set_kernel_stack(unsigned cpu, uint64_t rsp0);
 
-/* Default treatment of exceptions 0..31: .extable fixup for kernel #PF/#GP, the ring-3 hook,
- * or the fatal report. A handler registered for an exception vector (e.g. a #PF handler in
- * mm) replaces this, so it must call exception_handle() for faults it does not resolve. */
+/* Default treatment of exceptions 0..31: .extable fixup for kernel #PF/#GP, the ring-3 hook
+ * (user_fault, kernel/arch/hooks.h), or the fatal report. A handler registered for an
+ * exception vector (e.g. a #PF handler in mm) replaces this, so it must call
+ * exception_handle() for faults it does not resolve. */
 void exception_handle(interrupt_frame_t *frame);
-/* Ring-3 exception hook. The default (weak) panics; the process code overrides it. */
-void exception_user_fault(interrupt_frame_t *frame);
 /* Kernel-mode death report for an exception frame: name, registers, backtrace, panic. */
 __attribute__((noreturn)) void exception_fatal(interrupt_frame_t *frame);
 const char *exception_name(uint64_t vector);
