@@ -31,6 +31,9 @@ bool apic_timer_oneshot_ns(uint64_t ns);
 void apic_timer_resume_periodic(void);
 /* Routes ISA irq to vector on the boot CPU through the IOAPIC (honouring overrides). */
 void ioapic_route_irq(uint8_t irq, uint8_t vector);
+/* The same with default_flags (MPS INTI flags: 0x0F = level, active low, what the ACPI SCI
+ * is without an override) for an irq the MADT does not override. */
+void ioapic_route_irq_flags(uint8_t irq, uint8_t vector, uint16_t default_flags);
 
 /* Added by the platform code: */
 /* Application processors: same APIC mode and local setup as the boot CPU (no IOAPIC work;
