@@ -18,12 +18,12 @@
 #include "kernel/pci/pci.h"
 #include "kernel/usb/hidkbd.h"
 #include "kernel/usb/xhci_ring.h"
+#include "sched/sched.h"
 
 #define XHCI_MAX_SLOTS   32
 #define XHCI_MAX_PORTS   64
 #define XHCI_RING_TRBS   256            /* one 4 KiB page per ring */
 #define XHCI_POLL_NS     8000000ULL     /* the thread's period when polled or a key is held */
-#define XHCI_IDLE_NS     1000000000ULL  /* its period with MSI and no key held */
 #define XHCI_CMD_TIMEOUT_NS  1000000000ULL
 #define XHCI_XFER_TIMEOUT_NS 1000000000ULL
 #define XHCI_MSI_VECTOR  0x30
@@ -66,7 +66,11 @@ typedef struct xhci {
     uint8_t port_slot[XHCI_MAX_PORTS + 1];
     xhci_slot_t slots[XHCI_MAX_SLOTS + 1];
     struct thread *thread;
+    /* Set by the interrupt handler, cleared by the thread; with waiters and timed_sleep
+     * changed only under the scheduler lock, so a wake-up is never lost. */
     volatile bool irq_pending;
+    thread_queue_t waiters;         /* the thread, blocked with no timer until an interrupt */
+    bool timed_sleep;               /* the thread is in sched_sleep_ns: wake it directly */
     volatile bool settled;          /* the first look at every port is done */
     bool dead;                      /* host error seen: nothing more is asked of it */
     unsigned bad_events;
@@ -148,6 +152,10 @@ uint64_t xhci_dma_page(const xhci_t *hc, void **virt);
 
 /* xhci_cmd.c: events and commands. Thread context only. */
 void xhci_events_poll(xhci_t *hc);
+/* Sleeps until an interrupt, or ns (0: no timeout: only with working interrupts). */
+void xhci_sleep(xhci_t *hc, uint64_t ns);
+/* Interrupt side of xhci_sleep: marks work pending and wakes the thread. */
+void xhci_kick(xhci_t *hc);
 /* Waits until *flag or timeout_ns passed (events are handled meanwhile). */
 bool xhci_wait_for(xhci_t *hc, volatile bool *flag, uint64_t timeout_ns);
 /* Runs one command; 0 or XHCI_E* (a failing completion code is logged and XHCI_EFAILED).

@@ -97,6 +97,34 @@ void xhci_events_poll(xhci_t *hc)
     }
 }
 
+void xhci_sleep(xhci_t *hc, uint64_t ns)
+{
+    uint64_t f = sched_lock();
+    if (!hc->irq_pending) {
+        if (ns == 0) {
+            sched_wait(&hc->waiters); /* no timer armed: an idle controller costs nothing */
+        } else {
+            hc->timed_sleep = true;
+            sched_unlock(f);
+            sched_sleep_ns(ns);
+            f = sched_lock();
+            hc->timed_sleep = false;
+        }
+    }
+    hc->irq_pending = false;
+    sched_unlock(f);
+}
+
+void xhci_kick(xhci_t *hc)
+{
+    uint64_t f = sched_lock();
+    hc->irq_pending = true;
+    sched_wake_all(&hc->waiters);
+    if (hc->timed_sleep && hc->thread)
+        sched_wake(hc->thread); /* blocked in sched_sleep_ns: cut the sleep short */
+    sched_unlock(f);
+}
+
 bool xhci_wait_for(xhci_t *hc, volatile bool *flag, uint64_t timeout_ns)
 {
     uint64_t deadline = clock_now_ns() + timeout_ns;
@@ -106,8 +134,7 @@ bool xhci_wait_for(xhci_t *hc, volatile bool *flag, uint64_t timeout_ns)
             return true;
         if (hc->dead || clock_now_ns() >= deadline)
             return false;
-        hc->irq_pending = false;
-        sched_sleep_ns(1000000); /* the MSI handler wakes us earlier */
+        xhci_sleep(hc, 1000000); /* the interrupt handler wakes us earlier */
     }
 }
 

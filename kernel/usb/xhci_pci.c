@@ -2,8 +2,9 @@
  * xhci_pci.c - the xHCI PCI driver (class 0C, subclass 03, prog-if 30) and each
  * controller's thread. Probe maps BAR 0, checks the capability registers and starts the
  * thread; the thread brings the controller up (it may sleep), then loops: events, ports
- * that changed, key repeat, sleep. MSI (when the device has it) only wakes the thread;
- * without it the thread polls every XHCI_POLL_NS, which is also the bound on a lost wake-up.
+ * that changed, key repeat, sleep. MSI-X/MSI (when the device has it) only wakes the
+ * thread, which otherwise blocks with no timer (8 ms timed sleeps while a key is held);
+ * without interrupts the thread polls every XHCI_POLL_NS.
  *
  * At most XHCI_MAX_CONTROLLERS; the table is filled by probe before any thread runs and
  * only read afterwards, so it needs no lock.
@@ -37,9 +38,7 @@ static void xhci_irq(interrupt_frame_t *frame)
         xhci_wr(hc->rt, XHCI_RT_IMAN, IMAN_IP | IMAN_IE);
         xhci_wr(hc->op, XHCI_OP_USBSTS, USBSTS_EINT);
         hc->irqs++;
-        hc->irq_pending = true;
-        if (hc->thread)
-            sched_wake(hc->thread);
+        xhci_kick(hc);
     }
     apic_eoi();
 }
@@ -67,11 +66,9 @@ static void xhci_thread(void *arg)
             held = usbkbd_repeat_all(hc);
         }
         hc->settled = true;
-        /* With MSI the thread sleeps long unless a key is held (its repeats are timed
-         * here); polled, it must look every XHCI_POLL_NS. */
-        if (!hc->irq_pending)
-            sched_sleep_ns(msi && !held ? XHCI_IDLE_NS : XHCI_POLL_NS);
-        hc->irq_pending = false;
+        /* With MSI the thread blocks until the next interrupt, with no timer, unless a key
+         * is held (its repeats are timed here); polled, it looks every XHCI_POLL_NS. */
+        xhci_sleep(hc, msi && !held && !hc->dead ? 0 : XHCI_POLL_NS);
     }
 }
 
