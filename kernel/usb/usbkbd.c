@@ -8,6 +8,7 @@
  */
 #include "kernel/fs/devfs.h"
 #include "kernel/kprintf.h"
+#include "kernel/panic.h"
 #include "kernel/time/clock.h"
 #include "kernel/usb/usb_desc.h"
 #include "kernel/usb/xhci.h"
@@ -49,6 +50,7 @@ static int usbkbd_configure_ep(xhci_t *hc, unsigned slot, const usb_kbd_iface_t 
         return XHCI_ENOMEM;
     xhci_ring_init(&s->intr, ring, ring_phys, XHCI_RING_TRBS, true);
     unsigned dci = (unsigned)(k->ep_addr & 0x0F) * 2 + 1;
+    ASSERT(dci >= 3 && dci <= 31); /* usb_desc.c refuses endpoint 0 */
     s->intr_dci = (uint8_t)dci;
     size_t cs = hc->ctx_size;
     uint32_t *icc = (uint32_t *)s->in_ctx;

@@ -43,6 +43,7 @@ typedef struct {
     uint64_t buf_phys;
     volatile bool ctrl_done;
     uint8_t ctrl_code;
+    uint64_t ctrl_trbs[3];          /* the TRBs of the control transfer in flight (0: none) */
     bool kbd;                       /* a keyboard whose reports we are taking */
     uint16_t report_len;
     hidkbd_t hid;

@@ -42,7 +42,8 @@ static void xhci_event_transfer(xhci_t *hc, const xhci_event_t *ev)
         xhci_bad_event(hc, "transfer event for a slot not in use");
         return;
     }
-    if (ev->ep == 1 && xhci_ring_owns(&s->ep0, ev->ptr)) {
+    if (ev->ep == 1 && ev->ptr &&
+        (ev->ptr == s->ctrl_trbs[0] || ev->ptr == s->ctrl_trbs[1] || ev->ptr == s->ctrl_trbs[2])) {
         s->ctrl_code = ev->code;
         s->ctrl_done = true;
     } else if (ev->ep == s->intr_dci && s->kbd && xhci_ring_owns(&s->intr, ev->ptr)) {

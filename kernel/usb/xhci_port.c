@@ -9,6 +9,7 @@
  * device that fails halfway is still recorded there, so its disconnect frees it.
  */
 #include "kernel/kprintf.h"
+#include "kernel/panic.h"
 #include "kernel/usb/usb_desc.h"
 #include "kernel/usb/xhci.h"
 #include "mm/hhdm.h"
@@ -56,6 +57,7 @@ static uint32_t *xhci_ctx(xhci_t *hc, void *base, unsigned index)
 
 static void xhci_slot_free(xhci_t *hc, unsigned slot)
 {
+    ASSERT(slot >= 1 && slot <= hc->max_slots);
     xhci_slot_t *s = &hc->slots[slot];
     hc->dcbaa[slot] = 0;
     if (s->in_phys)

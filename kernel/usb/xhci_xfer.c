@@ -8,6 +8,7 @@
  */
 #include "kernel/kprintf.h"
 #include "kernel/lib/string.h"
+#include "kernel/panic.h"
 #include "kernel/usb/xhci.h"
 
 #define USB_DIR_IN 0x80
@@ -16,6 +17,7 @@ int xhci_control(xhci_t *hc, xhci_slot_t *s, uint8_t type, uint8_t req, uint16_t
                  uint16_t index, uint16_t len)
 {
     unsigned slot = (unsigned)(s - hc->slots);
+    ASSERT(slot >= 1 && slot <= hc->max_slots && s->used);
     if (hc->dead)
         return XHCI_EDEAD;
     if (len > XHCI_CTRL_BUF_MAX)
@@ -26,15 +28,18 @@ int xhci_control(xhci_t *hc, xhci_slot_t *s, uint8_t type, uint8_t req, uint16_t
                      (uint64_t)index << 32 | (uint64_t)len << 48;
     uint32_t trt = len ? (in ? TRB_TRT_IN : TRB_TRT_OUT) : 0;
     s->ctrl_done = false;
-    xhci_ring_enqueue(&s->ep0, setup, 8, TRB_TYPE(TRB_SETUP) | TRB_IDT | trt);
-    if (len)
-        xhci_ring_enqueue(&s->ep0, s->buf_phys + XHCI_CTRL_BUF, len,
-                          TRB_TYPE(TRB_DATA) | (in ? TRB_DIR_IN : 0));
+    s->ctrl_trbs[0] = xhci_ring_enqueue(&s->ep0, setup, 8,
+                                        TRB_TYPE(TRB_SETUP) | TRB_IDT | trt);
+    s->ctrl_trbs[1] = len ? xhci_ring_enqueue(&s->ep0, s->buf_phys + XHCI_CTRL_BUF, len,
+                                              TRB_TYPE(TRB_DATA) | (in ? TRB_DIR_IN : 0))
+                          : 0;
     /* The status stage goes the other way from the data (IN when there is none). */
-    xhci_ring_enqueue(&s->ep0, 0, 0,
-                      TRB_TYPE(TRB_STATUS) | TRB_IOC | (len && in ? 0 : TRB_DIR_IN));
+    s->ctrl_trbs[2] = xhci_ring_enqueue(&s->ep0, 0, 0, TRB_TYPE(TRB_STATUS) | TRB_IOC |
+                                                       (len && in ? 0 : TRB_DIR_IN));
     xhci_doorbell(hc, slot, 1);
-    if (!xhci_wait_for(hc, &s->ctrl_done, hc->xfer_timeout_ns)) {
+    bool answered = xhci_wait_for(hc, &s->ctrl_done, hc->xfer_timeout_ns);
+    s->ctrl_trbs[0] = s->ctrl_trbs[1] = s->ctrl_trbs[2] = 0; /* a late event is not ours */
+    if (!answered) {
         kprintf("%s: port %u: request 0x%02x got no answer\n", hc->name, s->port, req);
         return XHCI_ETIMEDOUT;
     }
@@ -45,7 +50,9 @@ int xhci_control(xhci_t *hc, xhci_slot_t *s, uint8_t type, uint8_t req, uint16_t
 
 void xhci_intr_queue(xhci_t *hc, unsigned slot)
 {
+    ASSERT(slot >= 1 && slot <= hc->max_slots);
     xhci_slot_t *s = &hc->slots[slot];
+    ASSERT(s->kbd && s->report_len <= HIDKBD_REPORT_LEN);
     xhci_ring_enqueue(&s->intr, s->buf_phys, s->report_len,
                       TRB_TYPE(TRB_NORMAL) | TRB_IOC | TRB_ISP);
     xhci_doorbell(hc, slot, s->intr_dci);
