@@ -2,7 +2,8 @@
 # usb.sh - in-QEMU test of a PC without PS/2 (issue 20): q35 with i8042=off, an xHCI
 # controller and a USB keyboard, no serial port (tools/qemu.sh --pc usb --no-serial). One
 # boot, driven through QEMU's human monitor and read back from screendumps
-# (test/lib/keyboard.sh): typing on the USB keyboard, line editing, Ctrl-C, key repeat,
+# (test/lib/keyboard.sh): typing on the USB keyboard, line editing, Caps Lock (and its LED
+# report), Ctrl-C, key repeat,
 # unplugging the keyboard and plugging another in, and the ACPI power button
 # (system_powerdown) ending in a clean shutdown. Prints one "ok NAME" / "FAIL NAME: reason"
 # line per case (test/run.sh collects them); exits 1 if any failed.
@@ -35,6 +36,7 @@ mcopy -o -i "$img@@1M" "$out/cmdline.txt" ::/spindle/cmdline.txt
 cases=(
 "usb.keyboard-types-shell-command|type:echo typed-on-usb|wait:^typed-on-usb$"
 "usb.line-editing-and-shift|text:echo abc|keys:left left backspace shift-x ret|wait:^Xbc$"
+"usb.caps-lock|text:echo |keys:caps_lock a b caps_lock c ret|wait:^ABc$"
 "usb.ctrl-c-abandons-the-line|text:echo lost|keys:ctrl-c|type:echo after-ctrl-c|wait:^after-ctrl-c$"
 "usb.held-key-repeats|text:echo rep|mon:sendkey r 1200|keys:ret|wait:^reprrrrr"
 "usb.unplug-is-reported|mon:device_del usbkbd|wait:device removed"
@@ -75,6 +77,10 @@ for c in "${cases[@]}"; do
         skipped) fail "$name" "not reached: an earlier step failed" ;;
     esac
 done
+# The keyboard took the Caps Lock LED report.
+if grep -q 'refused its LEDs' "$screen"; then
+    fail usb.caps-lock-led "the keyboard refused the LED report"
+fi
 # Ctrl-C must have thrown the line away, not run it.
 if [ "$rc" = 0 ] && grep -q '^lost$' "$screen"; then
     fail usb.ctrl-c-did-not-run-the-line "the abandoned 'echo lost' ran"

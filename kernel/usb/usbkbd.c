@@ -14,7 +14,11 @@
 #include "kernel/usb/xhci.h"
 
 #define USB_REQ_SET_CONFIGURATION 0x09
+#define HID_REQ_SET_REPORT        0x09
 #define HID_REQ_SET_IDLE          0x0A
+#define HID_REPORT_OUTPUT         0x0200 /* wValue: output report, id 0 */
+#define HID_LED_CAPS              0x02
+#define USBKBD_LEDS_OFF           0xFF   /* the keyboard refused its LEDs once: don't ask */
 #define HID_REQ_SET_PROTOCOL      0x0B
 #define HID_PROTOCOL_BOOT         0
 #define USB_TYPE_STANDARD_OUT     0x00
@@ -93,6 +97,8 @@ int usbkbd_attach(xhci_t *hc, unsigned slot, const uint8_t *config, uint16_t con
     }
     s->report_len = HIDKBD_REPORT_LEN;
     s->hid = (hidkbd_t){ 0 };
+    s->kbd_iface = k.interface;
+    s->leds = 0;
     s->kbd = true;
     xhci_intr_queue(hc, slot);
     kprintf("%s: port %u: USB keyboard %u ready (interface %u, endpoint 0x%02x, bInterval %u)\n",
@@ -108,6 +114,24 @@ void usbkbd_report(xhci_t *hc, xhci_slot_t *s, size_t len)
     usbkbd_emit(out, n);
 }
 
+/* Caps Lock's LED follows the translation's state. Sent from the thread's main loop (never
+ * from inside another transfer's wait); a keyboard that refuses is not asked again. */
+static void usbkbd_leds_update(xhci_t *hc, xhci_slot_t *s)
+{
+    uint8_t want = s->hid.keys.caps ? HID_LED_CAPS : 0;
+    if (s->leds == USBKBD_LEDS_OFF || s->leds == want)
+        return;
+    s->buf[XHCI_CTRL_BUF] = want;
+    if (xhci_control(hc, s, USB_TYPE_CLASS_IFACE_OUT, HID_REQ_SET_REPORT, HID_REPORT_OUTPUT,
+                     s->kbd_iface, 1) != 0) {
+        kprintf("%s: port %u: keyboard refused its LEDs; not asked again\n", hc->name,
+                s->port);
+        s->leds = USBKBD_LEDS_OFF;
+        return;
+    }
+    s->leds = want;
+}
+
 bool usbkbd_repeat_all(xhci_t *hc)
 {
     bool held = false;
@@ -119,6 +143,7 @@ bool usbkbd_repeat_all(xhci_t *hc)
         char out[HIDKBD_OUT_MAX];
         usbkbd_emit(out, hidkbd_repeat(&s->hid, now, out));
         held |= s->hid.repeat_usage != 0;
+        usbkbd_leds_update(hc, s);
     }
     return held;
 }

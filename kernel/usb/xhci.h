@@ -45,6 +45,8 @@ typedef struct {
     uint8_t ctrl_code;
     uint64_t ctrl_trbs[3];          /* the TRBs of the control transfer in flight (0: none) */
     bool kbd;                       /* a keyboard whose reports we are taking */
+    uint8_t kbd_iface;
+    uint8_t leds;                   /* LED byte last sent (bit 1 Caps Lock); 0xFF: don't */
     uint16_t report_len;
     hidkbd_t hid;
 } xhci_slot_t;
@@ -180,7 +182,7 @@ void xhci_ports_service(xhci_t *hc);
 /* usbkbd.c: binds a boot keyboard on slot s; reports and repeats go to the console. */
 int usbkbd_attach(xhci_t *hc, unsigned slot, const uint8_t *config, uint16_t config_len);
 void usbkbd_report(xhci_t *hc, xhci_slot_t *s, size_t len);
-/* Sends the repeats due; true while some keyboard has a key held. */
+/* Sends the repeats due and Caps Lock LED changes; true while some keyboard has a key held. */
 bool usbkbd_repeat_all(xhci_t *hc);
 
 #endif

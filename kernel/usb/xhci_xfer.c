@@ -3,8 +3,9 @@
  * Status stages, 4.11.2.2) with one transfer in flight per slot, and the keyboard's
  * interrupt-IN transfer, one Normal TRB always queued while the keyboard is bound.
  *
- * Control data lands in the slot's buffer page at XHCI_CTRL_BUF, zeroed first, so a device
- * that sends fewer bytes than asked leaves zeros rather than the previous transfer's bytes.
+ * Control data lands in (IN) or is taken from (OUT: the caller put it there) the slot's
+ * buffer page at XHCI_CTRL_BUF; for IN it is zeroed first, so a device that sends fewer
+ * bytes than asked leaves zeros rather than the previous transfer's bytes.
  */
 #include "kernel/kprintf.h"
 #include "kernel/lib/string.h"
@@ -23,7 +24,8 @@ int xhci_control(xhci_t *hc, xhci_slot_t *s, uint8_t type, uint8_t req, uint16_t
     if (len > XHCI_CTRL_BUF_MAX)
         return XHCI_EFAILED;
     bool in = (type & USB_DIR_IN) != 0;
-    memset(s->buf + XHCI_CTRL_BUF, 0, len);
+    if (in)
+        memset(s->buf + XHCI_CTRL_BUF, 0, len);
     uint64_t setup = type | (uint64_t)req << 8 | (uint64_t)value << 16 |
                      (uint64_t)index << 32 | (uint64_t)len << 48;
     uint32_t trt = len ? (in ? TRB_TRT_IN : TRB_TRT_OUT) : 0;
