@@ -55,6 +55,8 @@ pcusb-pc       |  | disk   | --machine pc --pc usb      | the same on i440fx (co
 pcusb-q35-fb   |  | screen | --pc usb --no-serial       | no PS/2, USB keyboard, no serial port: screendump
 pcusb-pc-fb    |  | screen | --machine pc --pc usb --no-serial | the same on i440fx
 pcusb-stick    |  | usb    | --usb --pc usb             | USB stick and USB keyboard on one xHCI, no PS/2
+pcusb-nec-msi  |  | disk   | --machine q35,i8042=off -- -device nec-usb-xhci,id=nec,msix=off -device usb-kbd,bus=nec.0 | NEC xHCI with MSI only (not MSI-X)
+pcusb-polled   |  | disk   | --machine q35,i8042=off -- -device nec-usb-xhci,id=nec,msi=off,msix=off -device usb-kbd,bus=nec.0 | xHCI without MSI: polled from the timer tick
 secure-boot    |  | signed | --usb --secure-boot        | OVMF Secure Boot, snakeoil db, signed loader
 uboot          | q | uboot  | --machine pc               | U-Boot's UEFI (second firmware) on i440fx
 "

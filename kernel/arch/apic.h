@@ -21,6 +21,9 @@ bool apic_x2apic_mode(void);
 /* Periodic LAPIC timer at hz on APIC_TIMER_VECTOR (calibrated with clock_delay_ns). */
 void apic_timer_start(uint32_t hz);
 uint64_t apic_timer_ticks(void);      /* ticks seen on this CPU */
+/* Registers fn to run in interrupt context on every timer tick of CPU 0 (at most 4; false
+ * when full). For drivers without interrupts that must notice work (xHCI without MSI). */
+bool apic_timer_hook_add(void (*fn)(void));
 uint64_t apic_timer_ticks_cpu(unsigned cpu); /* ticks seen on CPU cpu */
 /* An AP: the same periodic tick the boot CPU started (nothing if it did not). */
 void apic_timer_start_ap(void);

@@ -4,7 +4,8 @@
  * thread; the thread brings the controller up (it may sleep), then loops: events, ports
  * that changed, key repeat, sleep. MSI-X/MSI (when the device has it) only wakes the
  * thread, which otherwise blocks with no timer (8 ms timed sleeps while a key is held);
- * without interrupts the thread polls every XHCI_POLL_NS.
+ * without interrupts, CPU 0's timer tick looks at the event ring and wakes the thread when
+ * an event is there (xhci_tick).
  *
  * At most XHCI_MAX_CONTROLLERS; the table is filled by probe before any thread runs and
  * only read afterwards, so it needs no lock.
@@ -26,6 +27,8 @@
 static xhci_t *xhci_hcs[XHCI_MAX_CONTROLLERS];
 static pci_dev_t xhci_pcis[XHCI_MAX_CONTROLLERS];
 static unsigned xhci_count;
+static bool xhci_tick_claimed;    /* the first polled controller registers xhci_tick ... */
+static bool xhci_tick_on;         /* ... and this says it is registered */
 static const char *const xhci_names[XHCI_MAX_CONTROLLERS] = { "xhci0", "xhci1", "xhci2",
                                                               "xhci3" };
 
@@ -43,6 +46,22 @@ static void xhci_irq(interrupt_frame_t *frame)
     apic_eoi();
 }
 
+/* Timer tick of CPU 0 (interrupt context), for controllers without interrupts: kicks the
+ * thread when the event ring holds a new event. Reads the ring's consumer state without the
+ * thread's cooperation: a stale read costs one spurious or one late kick, nothing more. */
+static void xhci_tick(void)
+{
+    for (unsigned i = 0; i < __atomic_load_n(&xhci_count, __ATOMIC_ACQUIRE); i++) {
+        xhci_t *hc = xhci_hcs[i];
+        if (!__atomic_load_n(&hc->polled, __ATOMIC_ACQUIRE) || hc->dead)
+            continue;
+        uint32_t at = __atomic_load_n(&hc->evt.index, __ATOMIC_RELAXED);
+        uint8_t cycle = __atomic_load_n(&hc->evt.cycle, __ATOMIC_RELAXED);
+        if (at < hc->evt.size && (hc->evt.trbs[at].control & TRB_CYCLE) == cycle)
+            xhci_kick(hc);
+    }
+}
+
 static void xhci_thread(void *arg)
 {
     unsigned i = (unsigned)(uintptr_t)arg;
@@ -51,12 +70,17 @@ static void xhci_thread(void *arg)
     const char *irq = pci_msi_enable(pci, (uint8_t)(XHCI_MSI_VECTOR + i));
     bool msi = irq != NULL;
     pci_enable_mmio_dma(pci);
+    bool first = false;
+    if (!msi && __atomic_compare_exchange_n(&xhci_tick_claimed, &first, true, false,
+                                            __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+        __atomic_store_n(&xhci_tick_on, apic_timer_hook_add(xhci_tick), __ATOMIC_RELEASE);
     if (xhci_hc_start(hc, msi) != 0) {
         kprintf("%s: controller not started; no USB on it\n", hc->name);
         hc->dead = true;
     } else {
         kprintf("%s: running, %u ports, %u slots, %s\n", hc->name, hc->max_ports,
-                hc->max_slots, msi ? irq : "polled (no MSI)");
+                hc->max_slots, msi ? irq : "polled on the timer tick (no MSI)");
+        __atomic_store_n(&hc->polled, !msi, __ATOMIC_RELEASE);
     }
     for (;;) {
         bool held = false;
@@ -66,9 +90,10 @@ static void xhci_thread(void *arg)
             held = usbkbd_repeat_all(hc);
         }
         hc->settled = true;
-        /* With MSI the thread blocks until the next interrupt, with no timer, unless a key
-         * is held (its repeats are timed here); polled, it looks every XHCI_POLL_NS. */
-        xhci_sleep(hc, msi && !held && !hc->dead ? 0 : XHCI_POLL_NS);
+        /* The thread blocks until the next interrupt (or, without MSI, until the tick sees
+         * an event), with no timer, unless a key is held (its repeats are timed here). */
+        bool woken = msi || __atomic_load_n(&xhci_tick_on, __ATOMIC_ACQUIRE);
+        xhci_sleep(hc, woken && !held && !hc->dead ? 0 : XHCI_POLL_NS);
     }
 }
 
