@@ -17,6 +17,8 @@
 #include "kernel/console/console.h"
 #include "kernel/console/ps2kbd.h"
 #include "kernel/kprintf.h"
+#include "kernel/pci/pci.h"
+#include "kernel/usb/xhci.h"
 #include "kernel/ktest.h"
 #include "kernel/panic.h"
 #include "kernel/power.h"
@@ -32,6 +34,8 @@
 #include "syscall/sys_mem_fd.h"
 #include "syscall/syscall.h"
 #include "kernel/arch/spinlock.h"
+
+#define BOOT_USB_SETTLE_NS 3000000000ULL
 
 cmdline_t kernel_cmdline;
 static uint64_t kernel_entry_tsc;
@@ -112,8 +116,12 @@ void kernel_main(boot_info_t *bi)
     syscall_init();
     process_init(bi);
     ps2kbd_init();
+    power_button_init();
+    xhci_register();
+    pci_init(); /* drivers start their own threads */
     cpu_sti();
     boot_report_ready();
+    xhci_wait_settled(BOOT_USB_SETTLE_NS); /* USB allocations done before tests and init */
 
     if (cmdline_has(&kernel_cmdline, "panic_test"))
         boot_panic_test();

@@ -237,6 +237,11 @@ expect_exit fuzz-smp2.exits-33 33
 bash test/trace.sh --build "$build" --out "$out" --smp "$smp" --mem "$mem" > "$out/trace.log" 2>&1
 collect trace "$out/trace.log"
 
+# 8a. a PC without PS/2: USB keyboard on xHCI, hot-plug, power button (test/usb.sh).
+bash test/usb.sh --build "$build" --out "$out" --smp "$smp" --mem "$mem" > "$out/usb.log" 2>&1
+collect usb "$out/usb.log"
+grep -a '^(usb: ' "$out/usb.log" || true
+
 # 9. boot media: USB stick image, Secure Boot (signed, unsigned, tampered), quick matrix.
 bash test/media.sh "$build" > "$out/media.log" 2>&1
 collect media "$out/media.log"

@@ -217,11 +217,33 @@ bool apic_send_ipi(uint32_t dest, uint32_t icr_low)
 
 /* ---------------------------------------------------------------- timer */
 
+/* Functions called on every tick of CPU 0 (apic_timer_hook_add); written only before the
+ * hook count is published, so the handler reads them without a lock. */
+#define APIC_TIMER_HOOKS 4
+static void (*apic_timer_hooks[APIC_TIMER_HOOKS])(void);
+static unsigned apic_timer_hook_count;
+
+bool apic_timer_hook_add(void (*fn)(void))
+{
+    unsigned n = __atomic_load_n(&apic_timer_hook_count, __ATOMIC_ACQUIRE);
+    if (n == APIC_TIMER_HOOKS)
+        return false;
+    apic_timer_hooks[n] = fn;
+    __atomic_store_n(&apic_timer_hook_count, n + 1, __ATOMIC_RELEASE);
+    return true;
+}
+
 static void apic_timer_handler(interrupt_frame_t *frame)
 {
     (void)frame;
-    __atomic_fetch_add(&lapic_ticks[smp_cpu_index()], 1, __ATOMIC_RELAXED);
-    apic_eoi(); /* before the hook: the scheduler may switch away and return much later */
+    unsigned cpu = smp_cpu_index();
+    __atomic_fetch_add(&lapic_ticks[cpu], 1, __ATOMIC_RELAXED);
+    apic_eoi(); /* before the hooks: the scheduler may switch away and return much later */
+    if (cpu == 0) {
+        unsigned n = __atomic_load_n(&apic_timer_hook_count, __ATOMIC_ACQUIRE);
+        for (unsigned i = 0; i < n; i++)
+            apic_timer_hooks[i]();
+    }
     arch_hooks()->timer_tick();
 }
 
