@@ -76,7 +76,7 @@ KTEST(xhci_command_without_answer_times_out_and_ring_restarts)
     int r = xhci_command(&f.hc, 0, 0, TRB_TYPE(TRB_NOOP_CMD));
     uint64_t took = clock_now_ns() - t0;
     KTEST_EXPECT(r == XHCI_ETIMEDOUT);
-    KTEST_EXPECT(took >= FAKE_TIMEOUT_NS && took < 20 * FAKE_TIMEOUT_NS);
+    KTEST_EXPECT(took >= FAKE_TIMEOUT_NS && took < 40 * FAKE_TIMEOUT_NS); /* busy-host slack */
     KTEST_EXPECT(!f.hc.dead);
     KTEST_EXPECT(TRB_TYPE_OF(f.hc.cmd.trbs[0].control) == TRB_NOOP_CMD);
     KTEST_EXPECT((f.hc.cmd.trbs[0].control & TRB_CYCLE) == 1);
