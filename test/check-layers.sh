@@ -20,10 +20,11 @@
 #            boot contract and the page-table format; mapped by name until they move)
 #   mm       mm/
 #   sched    sched/ (threads' scheduling, timers, futexes, locks)
-#   fs       kernel/fs, kernel/usb (drivers that feed devfs), kernel/sysinfo.* (the text of
-#            /proc/system, read by procfs; mapped by name)
+#   fs       kernel/fs, kernel/sysinfo.* (the text of /proc/system, read by procfs; mapped
+#            by name)
 #   proc     processes, exec, spawn, user threads: sched/process.*, sched/exec.*,
-#            sched/thread.* (mapped by name until they move to proc/)
+#            sched/thread.* (mapped by name until they move to proc/); kernel/usb (drivers
+#            that run threads of the kernel process and feed devfs)
 #   syscall  syscall/ (entry, dispatch, handlers, syscall/linux), kernel/trace (runs inside
 #            the dispatch path)
 # Outside the order: kernel/main.c, kernel/ktest.c and *_ktest.c (boot wiring and tests, may
@@ -45,7 +46,8 @@ function layer(p) {
     if (p ~ /^mm\//) return "mm"
     if (p ~ /^sched\/(process|exec|thread)\.[ch]$/) return "proc"
     if (p ~ /^sched\//) return "sched"
-    if (p ~ /^kernel\/(fs|usb)\//) return "fs"
+    if (p ~ /^kernel\/fs\//) return "fs"
+    if (p ~ /^kernel\/usb\//) return "proc"
     if (p ~ /^(syscall|kernel\/trace)\//) return "syscall"
     return ""
 }
