@@ -76,27 +76,37 @@ BEGIN {
 }
 FNR == 1 {
     me = layer(FILENAME)
-    if (me == "") { printf "FAIL layers.%s: in no layer (map its folder in test/check-layers.sh)\n", FILENAME; failed = 1 }
+    if (me == "") {
+        printf "FAIL layers.%s: in no layer (map its folder in test/check-layers.sh)\n", FILENAME
+        failed = 1
+    }
 }
 /^[ \t]*#[ \t]*include[ \t]*"/ {
     inc = $0; sub(/^[^"]*"/, "", inc); sub(/".*/, "", inc)
     if (me == "" || me == "top") next
     to = layer(inc)
-    if (to == "") { printf "FAIL layers.%s:%d: includes %s, which is in no layer\n", FILENAME, FNR, inc; failed = 1; next }
+    if (to == "") {
+        printf "FAIL layers.%s:%d: includes %s, which is in no layer\n", FILENAME, FNR, inc
+        failed = 1
+        next
+    }
     if (rank[to] <= rank[me]) next
     edge = FILENAME "->" inc
     if (edge in listed) {
         seen[edge] = 1
-        printf "skip layers.known.%s: upward include (%s includes %s), line %d: %s\n", edge, me, to, FNR, reason[edge]
+        printf "skip layers.known.%s: upward include (%s includes %s), line %d: %s\n",
+               edge, me, to, FNR, reason[edge]
     } else {
-        printf "FAIL layers.%s:%d: includes %s, an upward edge (%s includes %s)\n", FILENAME, FNR, inc, me, to
+        printf "FAIL layers.%s:%d: includes %s, an upward edge (%s includes %s)\n",
+               FILENAME, FNR, inc, me, to
         failed = 1
     }
 }
 END {
     for (edge in listed)
         if (!(edge in seen)) {
-            printf "FAIL layers.known.%s: listed in %s but no longer an upward include: remove the line\n", edge, known
+            printf "FAIL layers.known.%s: listed in %s but no longer an upward include: %s\n",
+                   edge, known, "remove the line"
             failed = 1
         }
     if (!failed) print "ok layers.no-new-upward-includes"
