@@ -16,8 +16,9 @@
 #            (the header of kernel/lib/cmdline.c)
 #   arch     kernel/arch, and the platform code arch bring-up needs: kernel/acpi, kernel/time,
 #            kernel/console, kernel/pci, the kernel/*.c|h core (panic, kprintf, uaccess, power,
-#            ksyms, stack_guard), and mm/hhdm.h, mm/pte.h (header-only facts of the
-#            boot contract and the page-table format; mapped by name until they move)
+#            ksyms, stack_guard), and mm/hhdm.h, mm/pte.h, syscall/syscall_ctx.h (header-only
+#            facts of the boot contract, the page-table format and the SYSCALL entry's
+#            per-thread block; mapped by name until they move)
 #   mm       mm/
 #   sched    sched/ (threads' scheduling, timers, futexes, locks)
 #   fs       kernel/fs, kernel/sysinfo.* (the text of /proc/system, read by procfs; mapped
@@ -40,7 +41,7 @@ function layer(p) {
     if (p == "kernel/main.c" || p == "kernel/ktest.c" || p ~ /_ktest\.c$/) return "top"
     if (p == "kernel/ktest.h") return "any"
     if (p ~ /^kernel\/lib\// || p == "kernel/cmdline.h") return "lib"
-    if (p == "mm/hhdm.h" || p == "mm/pte.h") return "arch"
+    if (p == "mm/hhdm.h" || p == "mm/pte.h" || p == "syscall/syscall_ctx.h") return "arch"
     if (p ~ /^kernel\/sysinfo\.[ch]$/) return "fs"
     if (p ~ /^kernel\/(arch|acpi|time|console|pci)\// || p ~ /^kernel\/[^\/]+$/) return "arch"
     if (p ~ /^mm\//) return "mm"
