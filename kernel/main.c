@@ -103,7 +103,7 @@ void kernel_main(boot_info_t *bi)
     aspace_init(bi->fb.phys_base, bi->fb.size); /* user #PF path (demand paging) */
     aspace_file_ops_register(&sys_mem_fd_file_ops);
     console_init_framebuffer(&bi->fb);
-    arch_enable_protection();
+    arch_enable_protection(vmm_alloc_kstack);
 
     acpi_hhdm_limit = bi->hhdm_size;
     acpi_init(bi->rsdp_phys, bi->rsdp_revision);

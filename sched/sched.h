@@ -125,6 +125,9 @@ void sched_init_cpu(unsigned index);
 sched_cpu_t *sched_cpu_this(void);
 sched_cpu_t *sched_cpu(unsigned index);
 thread_t *sched_current(void);
+/* True when t belongs to a user process that is being killed: its sleeps and waits end early
+ * (EINTR) so it reaches its next safe point. Any context. */
+bool sched_kill_pending(const thread_t *t);
 /* CPU time t has had, up to now when it is running. Scheduler lock held. */
 uint64_t sched_thread_cpu_ns(const thread_t *t);
 

@@ -16,14 +16,16 @@
 #            (the header of kernel/lib/cmdline.c)
 #   arch     kernel/arch, and the platform code arch bring-up needs: kernel/acpi, kernel/time,
 #            kernel/console, kernel/pci, the kernel/*.c|h core (panic, kprintf, uaccess, power,
-#            ksyms, stack_guard), and mm/hhdm.h, mm/pte.h (header-only facts of the
-#            boot contract and the page-table format; mapped by name until they move)
+#            ksyms, stack_guard), and mm/hhdm.h, mm/pte.h, syscall/syscall_ctx.h (header-only
+#            facts of the boot contract, the page-table format and the SYSCALL entry's
+#            per-thread block; mapped by name until they move)
 #   mm       mm/
 #   sched    sched/ (threads' scheduling, timers, futexes, locks)
-#   fs       kernel/fs, kernel/usb (drivers that feed devfs), kernel/sysinfo.* (the text of
-#            /proc/system, read by procfs; mapped by name)
+#   fs       kernel/fs, kernel/sysinfo.* (the text of /proc/system, read by procfs; mapped
+#            by name)
 #   proc     processes, exec, spawn, user threads: sched/process.*, sched/exec.*,
-#            sched/thread.* (mapped by name until they move to proc/)
+#            sched/thread.* (mapped by name until they move to proc/); kernel/usb (drivers
+#            that run threads of the kernel process and feed devfs)
 #   syscall  syscall/ (entry, dispatch, handlers, syscall/linux), kernel/trace (runs inside
 #            the dispatch path)
 # Outside the order: kernel/main.c, kernel/ktest.c and *_ktest.c (boot wiring and tests, may
@@ -39,13 +41,14 @@ function layer(p) {
     if (p == "kernel/main.c" || p == "kernel/ktest.c" || p ~ /_ktest\.c$/) return "top"
     if (p == "kernel/ktest.h") return "any"
     if (p ~ /^kernel\/lib\// || p == "kernel/cmdline.h") return "lib"
-    if (p == "mm/hhdm.h" || p == "mm/pte.h") return "arch"
+    if (p == "mm/hhdm.h" || p == "mm/pte.h" || p == "syscall/syscall_ctx.h") return "arch"
     if (p ~ /^kernel\/sysinfo\.[ch]$/) return "fs"
     if (p ~ /^kernel\/(arch|acpi|time|console|pci)\// || p ~ /^kernel\/[^\/]+$/) return "arch"
     if (p ~ /^mm\//) return "mm"
     if (p ~ /^sched\/(process|exec|thread)\.[ch]$/) return "proc"
     if (p ~ /^sched\//) return "sched"
-    if (p ~ /^kernel\/(fs|usb)\//) return "fs"
+    if (p ~ /^kernel\/fs\//) return "fs"
+    if (p ~ /^kernel\/usb\//) return "proc"
     if (p ~ /^(syscall|kernel\/trace)\//) return "syscall"
     return ""
 }
@@ -74,27 +77,37 @@ BEGIN {
 }
 FNR == 1 {
     me = layer(FILENAME)
-    if (me == "") { printf "FAIL layers.%s: in no layer (map its folder in test/check-layers.sh)\n", FILENAME; failed = 1 }
+    if (me == "") {
+        printf "FAIL layers.%s: in no layer (map its folder in test/check-layers.sh)\n", FILENAME
+        failed = 1
+    }
 }
 /^[ \t]*#[ \t]*include[ \t]*"/ {
     inc = $0; sub(/^[^"]*"/, "", inc); sub(/".*/, "", inc)
     if (me == "" || me == "top") next
     to = layer(inc)
-    if (to == "") { printf "FAIL layers.%s:%d: includes %s, which is in no layer\n", FILENAME, FNR, inc; failed = 1; next }
+    if (to == "") {
+        printf "FAIL layers.%s:%d: includes %s, which is in no layer\n", FILENAME, FNR, inc
+        failed = 1
+        next
+    }
     if (rank[to] <= rank[me]) next
     edge = FILENAME "->" inc
     if (edge in listed) {
         seen[edge] = 1
-        printf "skip layers.known.%s: upward include (%s includes %s), line %d: %s\n", edge, me, to, FNR, reason[edge]
+        printf "skip layers.known.%s: upward include (%s includes %s), line %d: %s\n",
+               edge, me, to, FNR, reason[edge]
     } else {
-        printf "FAIL layers.%s:%d: includes %s, an upward edge (%s includes %s)\n", FILENAME, FNR, inc, me, to
+        printf "FAIL layers.%s:%d: includes %s, an upward edge (%s includes %s)\n",
+               FILENAME, FNR, inc, me, to
         failed = 1
     }
 }
 END {
     for (edge in listed)
         if (!(edge in seen)) {
-            printf "FAIL layers.known.%s: listed in %s but no longer an upward include: remove the line\n", edge, known
+            printf "FAIL layers.known.%s: listed in %s but no longer an upward include: %s\n",
+                   edge, known, "remove the line"
             failed = 1
         }
     if (!failed) print "ok layers.no-new-upward-includes"

@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 /* CPUs the kernel brings up and schedules, at most (the one definition: SMP_MAX_CPUS and
  * SCHED_MAX_CPUS are this). */
@@ -58,8 +59,10 @@ void arch_init_cpu(void);
  * SSE, its own GDT/TSS (ist_tops: IST_STACK_COUNT stack tops), the shared IDT, WP/SMEP/SMAP/
  * UMIP/PGE as on the boot CPU. */
 void arch_init_cpu_ap(unsigned cpu, const uint64_t *ist_tops, uint64_t rsp0);
-/* Enables SMEP/SMAP/UMIP/WP once the kernel no longer touches user pages by accident. */
-void arch_enable_protection(void);
+/* Enables SMEP/SMAP/UMIP/WP once the kernel no longer touches user pages by accident, and
+ * moves the IST stacks to ones from alloc_kstack (guard-paged: vmm_alloc_kstack; returns the
+ * stack top, 0 when it has none). */
+void arch_enable_protection(uint64_t (*alloc_kstack)(size_t size));
 
 /* Route a vector (32..255) to a handler; the stub sends EOI only if the handler asks (APIC code). */
 void idt_set_handler(uint8_t vector, interrupt_handler_t handler);

@@ -1,6 +1,7 @@
 /*
- * isr_frame.h - interrupt_frame_t offsets for isr.S and syscall/entry.S. The assembler cannot see the C struct,
- * so idt.c checks every value here against offsetof() at compile time.
+ * isr_frame.h - interrupt_frame_t offsets for isr.S and syscall/entry.S. The assembler
+ * cannot see the C struct, so idt.c checks every value here against offsetof() at compile
+ * time.
  */
 #ifndef KERNEL_ARCH_ISR_FRAME_H
 #define KERNEL_ARCH_ISR_FRAME_H

@@ -14,8 +14,8 @@
  * Each AP: its own GDT/TSS/IST stacks, the shared IDT, the protection bits, the kernel's
  * CR3, SYSCALL MSRs (the ap_init_cpu hook), TSC_AUX = its number, LAPIC. Then it enters the
  * scheduler through the ap_entry hook (kernel/arch/hooks.h; sched_ap_entry, which waits
- * until the boot CPU has the scheduler running). The panic NMI reaches every CPU (smp_nmi.c). APs never
- * print: the boot CPU logs for them.
+ * until the boot CPU has the scheduler running). The panic NMI reaches every CPU
+ * (smp_nmi.c). APs never print: the boot CPU logs for them.
  */
 #include "kernel/arch/smp.h"
 #include "kernel/acpi/acpi.h"

@@ -11,7 +11,7 @@
 #include "kernel/arch/cpu.h"
 #include "kernel/console/console.h"
 #include "kernel/lib/string.h"
-#include "sched/process.h"
+#include "sched/sched.h"
 
 static int64_t null_read(file_t *f, void *buf, size_t n)
 {
@@ -105,7 +105,7 @@ static int64_t serial_dev_read(file_t *f, void *buf, size_t n)
             d[got++] = inb(port + UART_DATA);
         if (got || (f->flags & O_NONBLOCK))
             return got ? (int64_t)got : -EAGAIN;
-        if (process_current()->kill_pending)
+        if (sched_kill_pending(sched_current()))
             return -EINTR;
         sched_yield();
     }

@@ -6,8 +6,8 @@
  * overflow, no base-256), magic, and data that must lie inside the archive. A header that
  * fails its checksum or fields is skipped (one block) and counted; an entry whose data runs
  * past the end ends the walk. The reader prints nothing (it sits below the consoles): the
- * iterator keeps the last problem for its caller to report. Names are built from prefix + name without ever reading
- * past either field (USTAR allows a 100-byte name without NUL).
+ * iterator keeps the last problem for its caller to report. Names are built from prefix +
+ * name without ever reading past either field (USTAR allows a 100-byte name without NUL).
  */
 #ifndef KERNEL_LIB_TAR_H
 #define KERNEL_LIB_TAR_H

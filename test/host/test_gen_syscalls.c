@@ -2,7 +2,8 @@
  * test_gen_syscalls.c - the generated syscall numbers and tracer table against the seed's
  * list, kept here independently of the spec: the numbers 0-33 must be the seed's, in its
  * order, and the table must agree with the numbers; the handlers' generated types follow the
- * argument kinds (int/off signed, user memory uptr_t, the rest unsigned). Needs `make host-test`, which runs the
+ * argument kinds (int/off signed, user memory uptr_t, the rest unsigned). Needs
+ * `make host-test`, which runs the
  * generator first (BUILD/gen is on the include path).
  */
 #include <string.h>
