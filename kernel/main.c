@@ -22,6 +22,7 @@
 #include "kernel/ktest.h"
 #include "kernel/panic.h"
 #include "kernel/power.h"
+#include "sched/process_power.h"
 #include "kernel/sysinfo.h"
 #include "kernel/time/clock.h"
 #include "mm/aspace.h"

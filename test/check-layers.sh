@@ -23,8 +23,8 @@
 #   sched    sched/ (threads' scheduling, timers, futexes, locks)
 #   fs       kernel/fs, kernel/sysinfo.* (the text of /proc/system, read by procfs; mapped
 #            by name)
-#   proc     processes, exec, spawn, user threads: sched/process.*, sched/exec.*,
-#            sched/thread.* (mapped by name until they move to proc/); kernel/usb (drivers
+#   proc     processes, exec, spawn, user threads: sched/process*, sched/exec*,
+#            sched/thread* (mapped by name until they move to proc/); kernel/usb (drivers
 #            that run threads of the kernel process and feed devfs)
 #   syscall  syscall/ (entry, dispatch, handlers, syscall/linux), kernel/trace (runs inside
 #            the dispatch path)
@@ -45,7 +45,7 @@ function layer(p) {
     if (p ~ /^kernel\/sysinfo\.[ch]$/) return "fs"
     if (p ~ /^kernel\/(arch|acpi|time|console|pci)\// || p ~ /^kernel\/[^\/]+$/) return "arch"
     if (p ~ /^mm\//) return "mm"
-    if (p ~ /^sched\/(process|exec|thread)\.[ch]$/) return "proc"
+    if (p ~ /^sched\/(process|exec|thread)(_[a-z]+)?\.[ch]$/) return "proc"
     if (p ~ /^sched\//) return "sched"
     if (p ~ /^kernel\/fs\//) return "fs"
     if (p ~ /^kernel\/usb\//) return "proc"
