@@ -35,11 +35,11 @@ all: image
 
 # ---------------------------------------------------------------- kernel
 KERNEL_DIRS := kernel kernel/arch kernel/console kernel/lib kernel/acpi kernel/time \
-               syscall mm sched kernel/trace kernel/fs
+               syscall syscall/linux mm sched kernel/trace kernel/fs
 KERNEL_C    := $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c))
 KERNEL_S    := $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.S))
 KERNEL_OBJS := $(patsubst %,$(BUILD)/k/%.o,$(basename $(KERNEL_C) $(KERNEL_S))) $(BUILD)/k/font.o \
-               $(BUILD)/k/gen/syscall_meta.o
+               $(BUILD)/k/gen/syscall_meta.o $(BUILD)/k/gen/linux_syscall_table.o
 
 # The console font is converted at build time from a PSF font Debian ships (package console-setup-linux),
 # so no font data is kept in the tree.
@@ -147,17 +147,27 @@ GEN           := $(BUILD)/gen
 SYSCALL_SPEC  := include/spindle/syscalls.spec
 SYSCALL_STAMP := $(GEN)/syscalls.stamp
 SYSCALL_GEN   := $(GEN)/include/spindle/syscall_nums.h $(GEN)/include/spindle/syscall_stubs.h \
-                 $(GEN)/syscall_stubs.S $(GEN)/syscall_meta.c $(GEN)/abi-table.md
+                 $(GEN)/syscall_stubs.S $(GEN)/syscall_meta.c $(GEN)/abi-table.md \
+                 $(GEN)/include/spindle/linux_syscalls.h $(GEN)/linux_syscall_table.c \
+                 $(GEN)/linux-abi-table.md
 
-$(SYSCALL_STAMP): $(SYSCALL_SPEC) tools/gen-syscalls.sh
+# The Linux ABI (docs/linux-abi.md) has its own spec, include/spindle/linux_syscalls.spec: the
+# same generator makes its dispatch table, handler prototypes, tracer names and doc table.
+LINUX_SPEC    := include/spindle/linux_syscalls.spec
+
+$(SYSCALL_STAMP): $(SYSCALL_SPEC) $(LINUX_SPEC) tools/gen-syscalls.sh
 	@mkdir -p $(GEN)
 	sh tools/gen-syscalls.sh $(SYSCALL_SPEC) $(GEN)
+	sh tools/gen-syscalls.sh --linux $(LINUX_SPEC) $(GEN)
 	@touch $@
 $(SYSCALL_GEN): $(SYSCALL_STAMP)
 
 KERNEL_CFLAGS += -I$(GEN)/include
 $(KERNEL_OBJS) $(BUILD)/k/ksyms-empty.o $(BUILD)/k/ksyms.o: | $(SYSCALL_STAMP)
 $(BUILD)/k/gen/syscall_meta.o: $(GEN)/syscall_meta.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+$(BUILD)/k/gen/linux_syscall_table.o: $(GEN)/linux_syscall_table.c
 	@mkdir -p $(dir $@)
 	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
@@ -215,6 +225,8 @@ apps: $(APPS)
 abi-doc: $(SYSCALL_STAMP)
 	sh tools/gen-syscalls.sh --splice docs/abi.md $(GEN)/abi-table.md > $(GEN)/abi.md.new
 	mv $(GEN)/abi.md.new docs/abi.md
+	sh tools/gen-syscalls.sh --splice docs/linux-abi.md $(GEN)/linux-abi-table.md > $(GEN)/linux-abi.md.new
+	mv $(GEN)/linux-abi.md.new docs/linux-abi.md
 
 host-test: $(SYSCALL_STAMP)
 
@@ -267,7 +279,8 @@ HOOK_IMG      := $(BUILD)/bench/getpid-hook.img
 NOHOOK_IMG    := $(BUILD)/bench/getpid-nohook.img
 NOHOOK_CFLAGS  = $(KERNEL_CFLAGS) -DSPINDLE_NO_TRACE_HOOK
 NOHOOK_OBJS   := $(patsubst %,$(NOHOOK_DIR)/%.o,$(basename $(KERNEL_C) $(KERNEL_S))) \
-                 $(BUILD)/k/font.o $(BUILD)/k/gen/syscall_meta.o
+                 $(BUILD)/k/font.o $(BUILD)/k/gen/syscall_meta.o \
+                 $(BUILD)/k/gen/linux_syscall_table.o
 
 $(NOHOOK_DIR)/%.o: %.c $(BUILD)/kernel.flags | $(SYSCALL_STAMP)
 	@mkdir -p $(dir $@)

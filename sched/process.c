@@ -105,6 +105,29 @@ static const char *path_basename(const char *path)
     return b;
 }
 
+/* The absolute form of path (relative ones from dir), kmalloc'ed; NULL when memory is short
+ * or dir has no path. */
+char *process_exe_path(vnode_t *dir, const char *path)
+{
+    char *abs = kmalloc(VFS_PATH_MAX);
+    if (!abs)
+        return NULL;
+    size_t len = 0;
+    if (path[0] != '/') {
+        if (vfs_path_of(dir, abs, VFS_PATH_MAX)) {
+            kfree(abs);
+            return NULL;
+        }
+        len = strlen(abs);
+        if (len > 1 && len < VFS_PATH_MAX - 1)
+            abs[len++] = '/';
+        else if (len == 1)
+            len = 1;
+    }
+    strlcpy(abs + len, path, VFS_PATH_MAX - len);
+    return abs;
+}
+
 /* Programs are read whole from the file system (relative paths from the child's working
  * directory); one over this size is not loadable. */
 #define PROCESS_PROGRAM_MAX (64ULL << 20)
@@ -132,7 +155,9 @@ uint64_t process_spawn(process_t *parent, const spawn_request_t *req, int *err)
     p = kzalloc(sizeof *p);
     if (!as || !p)
         goto fail;
-    *err = exec_load(as, file, size, req->argv, req->argc, &start);
+    exec_args_t args = { .argv = req->argv, .argc = req->argc, .envp = req->envp,
+                         .envc = req->envc, .execfn = req->path };
+    *err = exec_load(as, file, size, &args, &start);
     kfree(file);
     file = NULL;
     if (!*err && req->share_from)
@@ -142,12 +167,15 @@ uint64_t process_spawn(process_t *parent, const spawn_request_t *req, int *err)
     strlcpy(p->name, path_basename(req->path), sizeof p->name);
     p->state = PROCESS_ALIVE;
     p->aspace = as;
+    p->abi = (uint8_t)start.abi;
+    p->brk_start = p->brk_end = start.image_end;
     p->fdt = req->fdt;
     p->cwd = req->cwd;
     if (!p->cwd) {
         p->cwd = vfs_root();
         vnode_get(p->cwd);
     }
+    p->exe_path = process_exe_path(p->cwd, req->path);
     *err = thread_slot_take(p);
     if (*err)
         goto fail;
@@ -178,6 +206,8 @@ fail:
     aspace_destroy(as);
     if (thread_slot)
         thread_slot_release(p);
+    if (p)
+        kfree(p->exe_path);
     kfree(p);
     if (slot)
         process_slot_release();
@@ -311,6 +341,10 @@ void process_exit_current(uint64_t status)
     p->fdt = NULL;
     vnode_put(p->cwd);
     p->cwd = NULL;
+    kfree(p->sigactions);
+    p->sigactions = NULL;
+    kfree(p->exe_path);
+    p->exe_path = NULL;
     ASSERT(sched_lock_held()); /* nothing may switch to this space from here on */
     aspace_t *as = p->aspace;
     p->aspace = NULL;

@@ -104,6 +104,16 @@ void thread_exit_notify(void)
         futex_wake(p->aspace, word, 1);
 }
 
+void thread_exit_current(uint64_t last_status)
+{
+    thread_exit_notify();
+    uint64_t f = sched_lock();
+    if (thread_leave_process())
+        sched_exit_current();
+    sched_unlock(f);
+    process_exit_current(last_status);
+}
+
 thread_t *thread_find(process_t *p, uint64_t tid)
 {
     for (thread_t *t = p->threads; t; t = t->proc_next)

@@ -47,6 +47,9 @@ bool thread_leave_process(void);
  * calling thread, then clears and wakes its exit word (thread_exit_word), so a joiner that
  * wakes finds the stack gone. */
 void thread_exit_notify(void);
+/* thread_exit: the calling thread ends (exit word first); when it was the last one, its
+ * process ends with last_status. */
+__attribute__((noreturn)) void thread_exit_current(uint64_t last_status);
 /* Wakes every blocked thread of p with EINTR (kill, exit). */
 void thread_interrupt_all(struct process *p);
 

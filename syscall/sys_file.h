@@ -12,6 +12,9 @@
 /* A kernel copy of a user path (kmalloc'ed, VFS_PATH_MAX with NUL): 0, EFAULT, ENAMETOOLONG,
  * ENOMEM. Free with kfree. */
 int sys_path_copy(const void *user_path, char **out);
+/* The directory a relative path starts from: the cwd (AT_FDCWD) or dirfd's directory, with a
+ * reference: 0, EBADF or ENOTDIR. */
+int sys_start_dir(uint64_t dirfd, vnode_t **out);
 /* Ends every share() offer made by process pid (its exit path calls this). */
 void share_drop_owner(uint64_t pid);
 
