@@ -419,6 +419,60 @@ matrix: deps $(IMG)
 	-@$(MAKE) --no-print-directory BUILD=$(BUILD) fb-text >/dev/null 2>&1
 	bash tools/matrix.sh --build $(BUILD) $(if $(filter 1,$(QUICK)),--quick)
 
+# ---------------------------------------------------------------- (linux) Linux programs for test/linux.sh
+# Each test/linux/NAME.c is built three ways with Debian's toolchains: NAME-musl (musl-gcc
+# -static), NAME-musl-pie (static PIE: musl's rcrt1.o linked with ld -static -pie, because
+# Debian's musl-gcc -static-pie makes a dynamically linked file) and NAME-glibc (gcc -static).
+# test/linux.sh runs them on this host and, from one boot of $(LINUX_IMG), on Spindle, and
+# compares the outputs. test/linux-hostile/hostile.c (Spindle only: junk to every call) is
+# /linux/hostile. The image is the normal one with /linux (the programs and run-all.sh, the
+# list the boot runs) appended to its root archive.
+LINUX_DIR   := $(BUILD)/linux
+LINUX_IMG   := $(LINUX_DIR)/spindle.img
+LINUX_TESTS := $(sort $(basename $(notdir $(wildcard test/linux/*.c))))
+LINUX_BINS  := $(foreach t,$(LINUX_TESTS),$(LINUX_DIR)/bin/$(t)-musl $(LINUX_DIR)/bin/$(t)-musl-pie \
+                 $(LINUX_DIR)/bin/$(t)-glibc)
+LINUX_CFLAGS := -std=gnu17 -O2 -Wall -Wextra -Werror
+MUSL_LIB    := /usr/lib/x86_64-linux-musl
+LIBGCC       = $(shell $(CC) -print-libgcc-file-name)
+GCC_CRT      = $(dir $(LIBGCC))
+
+$(LINUX_DIR)/bin/%-musl: test/linux/%.c
+	@mkdir -p $(dir $@)
+	musl-gcc $(LINUX_CFLAGS) -static $< -o $@ -lm -lpthread
+$(LINUX_DIR)/obj/%-pie.o: test/linux/%.c
+	@mkdir -p $(dir $@)
+	musl-gcc $(LINUX_CFLAGS) -fPIE -c $< -o $@
+$(LINUX_DIR)/bin/%-musl-pie: $(LINUX_DIR)/obj/%-pie.o
+	$(LD) -static -pie --no-dynamic-linker -z text -o $@ $(MUSL_LIB)/rcrt1.o $(MUSL_LIB)/crti.o \
+	    $(GCC_CRT)crtbeginS.o $< -L$(MUSL_LIB) -lm -lpthread -lc $(LIBGCC) $(GCC_CRT)crtendS.o \
+	    $(MUSL_LIB)/crtn.o
+$(LINUX_DIR)/bin/%-glibc: test/linux/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(LINUX_CFLAGS) -static $< -o $@ -lm -lpthread
+
+$(LINUX_DIR)/hostile: test/linux-hostile/hostile.c
+	@mkdir -p $(dir $@)
+	musl-gcc $(LINUX_CFLAGS) -static $< -o $@
+
+$(LINUX_DIR)/root.tar: $(ROOT_TAR) $(LINUX_BINS) $(LINUX_DIR)/hostile
+	@rm -rf $(LINUX_DIR)/root && mkdir -p $(LINUX_DIR)/root/linux
+	@cp $(LINUX_BINS) $(LINUX_DIR)/hostile $(LINUX_DIR)/root/linux/
+	@strip --strip-debug $(LINUX_DIR)/root/linux/*
+	@for b in $(notdir $(LINUX_BINS)); do \
+	    printf 'echo "=== %s"\n/linux/%s /tmp/lx-%s > /tmp/out-%s 2> /dev/null\necho "=== status $$?"\ncat /tmp/out-%s\n' \
+	        $$b $$b $$b $$b $$b; done > $(LINUX_DIR)/root/linux/run-all.sh
+	@cp $(ROOT_TAR) $@.new
+	@tar --format=ustar --owner=0 --group=0 --mtime=@0 -rf $@.new -C $(LINUX_DIR)/root linux
+	@mv $@.new $@
+
+$(LINUX_IMG): $(LOADER) $(KERNEL) $(LINUX_DIR)/root.tar $(BUILD)/cmdline.txt tools/mkimage.sh
+	sh tools/mkimage.sh $@ $(LOADER) $(KERNEL) $(LINUX_DIR)/root.tar $(BUILD)/cmdline.txt
+
+.PRECIOUS: $(LINUX_DIR)/obj/%-pie.o
+.PHONY: linux-test
+linux-test: $(LINUX_IMG)
+
 # ---------------------------------------------------------------- run, test, deps
 deps:
 	@sh tools/deps.sh
@@ -452,7 +506,7 @@ screenshot:
 host-test:
 	@$(MAKE) --no-print-directory -f test/host/host.mk BUILD=$(BUILD)
 
-test: deps image
+test: deps image linux-test
 	@bash test/run.sh --build $(BUILD) --smp $(SMP) --mem $(MEM)
 
 # The long fuzzer run: 10 million random calls with the leak check (-L). SEED=n to repeat one.

@@ -47,7 +47,7 @@ typedef struct {
     const char *execfn;     /* AT_EXECFN: the path as exec was asked for it */
 } exec_args_t;
 
-typedef struct {
+typedef struct exec_start {
     uint64_t entry;
     uint64_t stack_pointer; /* points at argc, 16-byte aligned */
     uint64_t image_end;     /* first page above the program: where brk() starts */

@@ -18,6 +18,18 @@ int sys_start_dir(uint64_t dirfd, vnode_t **out);
 /* Ends every share() offer made by process pid (its exit path calls this). */
 void share_drop_owner(uint64_t pid);
 
+/* Kernel copy of a user argv (or envp): pointers into one string buffer, NULL-terminated;
+ * at most EXEC_ARGC_MAX strings in EXEC_ARGS_MAX bytes. */
+typedef struct {
+    char *strings;
+    const char **argv;
+    size_t argc;
+} sys_args_t;
+/* 0, EFAULT, E2BIG, ENOMEM, or EINVAL for an empty vector unless allow_empty (then a NULL
+ * user_argv is empty too). Free with sys_args_free even on failure. */
+int sys_args_copy(sys_args_t *a, const void *user_argv, bool allow_empty);
+void sys_args_free(sys_args_t *a);
+
 /* What spawn gives a child: its descriptor table and working directory. */
 typedef struct {
     fdtable_t *fdt;

@@ -86,7 +86,7 @@ BEGIN {
     byname[f[2]] = i
     if (linux) {
         # The second field of a Linux line is how much of the call is there.
-        if (errors !~ /^(full|partial|enosys)$/) die("status must be full, partial or enosys")
+        if (errors !~ /^(full|partial|fallback|enosys)$/) die("status must be full, partial, fallback or enosys")
         status[i] = errors
         errors = "-"
     }
@@ -189,7 +189,8 @@ function meta_emit(pfx, table, size,    i, j, k, ne, e, s) {
 
 # ---------------------------------------------------------------- the Linux table (--linux)
 # sh tools/gen-syscalls.sh --linux SPEC OUTDIR writes, from include/spindle/linux_syscalls.spec
-# (same line format, numbers increasing with gaps, the second field full|partial|enosys):
+# (same line format, numbers increasing with gaps, the second field full|partial|fallback|enosys;
+# fallback: -ENOSYS without the console line, for calls libcs probe and then do without):
 #   OUTDIR/include/spindle/linux_syscalls.h  LINUX_NR_* numbers, LINUX_NR_COUNT and the typed
 #                                            prototype of every handler (linux_sys_NAME)
 #   OUTDIR/linux_syscall_table.c             the dispatch table (NULL: ENOSYS) and the
@@ -214,7 +215,7 @@ END {
     for (i = 0; i < n; i++) printf "#define LINUX_NR_%s %d\n", name[i], num[i]
     printf "#define LINUX_NR_COUNT %d\n\n", num[n - 1] + 1
     for (i = 0; i < n; i++)
-        if (status[i] != "enosys") printf "int64_t linux_sys_%s(%s);\n", name[i], cparams(i)
+        if (status[i] ~ /^(full|partial)$/) printf "int64_t linux_sys_%s(%s);\n", name[i], cparams(i)
     print ""
     print "#endif"
 }'
@@ -229,9 +230,12 @@ END {
     print "#include <spindle/linux_syscalls.h>"
     print ""
     print "typedef int64_t (*linux_fn_t)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);"
+    print "int64_t linux_sys_fallback(void); /* -ENOSYS without the console line */"
     print "const linux_fn_t linux_syscall_table[LINUX_NR_COUNT] = {"
-    for (i = 0; i < n; i++)
-        if (status[i] != "enosys") printf "    [%d] = (linux_fn_t)(void (*)(void))linux_sys_%s,\n", num[i], name[i]
+    for (i = 0; i < n; i++) {
+        if (status[i] ~ /^(full|partial)$/) printf "    [%d] = (linux_fn_t)(void (*)(void))linux_sys_%s,\n", num[i], name[i]
+        if (status[i] == "fallback") printf "    [%d] = (linux_fn_t)(void (*)(void))linux_sys_fallback,\n", num[i]
+    }
     print "};"
     print ""
     meta_emit("LINUX_FLAGS_", "linux_syscall_meta", "LINUX_NR_COUNT")
@@ -248,7 +252,7 @@ END {
         for (j = 0; j < argc[i]; j++)
             s = s (j ? ", " : "") "`" an[i, j] "`"
         if (s == "") s = "-"
-        st = status[i] == "enosys" ? "ENOSYS" : status[i]
+        st = status[i] == "enosys" ? "ENOSYS" : status[i] == "fallback" ? "ENOSYS (quiet)" : status[i]
         printf "| %d | `%s` | %s | %s | %s |\n", num[i], name[i], s, st, md(desc[i])
     }
 }'

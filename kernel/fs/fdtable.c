@@ -143,6 +143,21 @@ void fdtable_close_marked(fdtable_t *t)
     }
 }
 
+fdtable_t *fdtable_copy(fdtable_t *t)
+{
+    fdtable_t *c = fdtable_create();
+    if (!c)
+        return NULL;
+    uint64_t f = sched_lock();
+    for (int fd = 0; fd < FDTABLE_MAX; fd++) {
+        c->slots[fd] = t->slots[fd];
+        if (c->slots[fd].file)
+            file_get(c->slots[fd].file);
+    }
+    sched_unlock(f);
+    return c;
+}
+
 static void slot_set(fdtable_t *t, int fd, file_t *file)
 {
     file_t *old = t->slots[fd].file;

@@ -36,6 +36,9 @@ int fdtable_dup(fdtable_t *t, int64_t fd, int *newfd);
 int fdtable_dup2(fdtable_t *t, int64_t oldfd, int64_t newfd);
 int fdtable_set_clospawn(fdtable_t *t, int64_t fd, bool on);
 int fdtable_get_clospawn(fdtable_t *t, int64_t fd, bool *on);
+/* A new table with every slot of t (same files, same bits): a Linux vfork child's. NULL
+ * when memory is short. */
+fdtable_t *fdtable_copy(fdtable_t *t);
 /* Closes every close-on-spawn slot: a Linux execve (the bit is Linux's FD_CLOEXEC there). */
 void fdtable_close_marked(fdtable_t *t);
 

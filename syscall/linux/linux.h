@@ -39,4 +39,7 @@ int linux_timespec_read(const void *uts, uint64_t *ns);
 int linux_timespec_write(void *uts, uint64_t ns);
 
 
+/* clone(CLONE_VM | CLONE_VFORK) (linux_proc.c). */
+int64_t linux_clone_vfork(uint64_t flags, void *stack);
+
 #endif

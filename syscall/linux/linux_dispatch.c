@@ -45,6 +45,13 @@ const syscall_abi_t syscall_abi_linux = {
     .meta = linux_syscall_meta, .negative_errno = true, .invoke = linux_invoke,
 };
 
+/* Calls the spec marks `fallback`: libcs probe them and do without, so no console line. */
+int64_t linux_sys_fallback(void);
+int64_t linux_sys_fallback(void)
+{
+    return -ENOSYS;
+}
+
 int64_t linux_native(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
                      uint64_t a4, uint64_t a5)
 {
