@@ -8,6 +8,14 @@
 
 #include <stddef.h>
 #include <spindle/boot.h>
+#include "sched/sched.h"
+
+/* Room for the whole text: the header lines (the vendor is at most 63 bytes) stay under
+ * 256 bytes, and one "cpuN: ticks T, switches S, pulls P" line is at most 92 bytes with
+ * three 20-digit counters. Readers must size their buffer by this, not by a guess: the
+ * last CPU's line was once cut at 256 bytes on a 4-CPU machine. */
+#define SYSINFO_TEXT_MAX (256 + SYSINFO_CPU_LINE_MAX * SCHED_MAX_CPUS)
+#define SYSINFO_CPU_LINE_MAX 96
 
 /* Keeps the firmware vendor and revision; call once at boot. */
 void sysinfo_record(const boot_info_t *bi);

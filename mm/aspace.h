@@ -125,6 +125,14 @@ const char *aspace_fault_last_reason(void);
  * result is only safe while the caller keeps the page mapped (e.g. under its own lock). */
 uint64_t aspace_user_phys(aspace_t *as, uint64_t va, unsigned access, aspace_fault_t *why);
 
+/* What a futex on user address va is keyed by. A word in a VMA_SHARED region: *shm (with
+ * a reference the caller drops with shm_put) and *offset, its byte offset in the object, so
+ * every space mapping the object meets on one key and the key cannot be reused while
+ * anyone holds it. Private memory (anonymous, file, image, device): *shm NULL, and the
+ * caller keys by (space, va). EFAULT when no region at va allows reading. Faults nothing in. */
+struct shm;
+int aspace_futex_object(aspace_t *as, uint64_t va, struct shm **shm, uint64_t *offset);
+
 /* File regions hold a reference on their open file; the VFS side provides these three
  * (weak defaults: no file can be mapped). read_page fills one page (zeros past the end of
  * the file) and returns 0; it is called with interrupts on and no lock held. */

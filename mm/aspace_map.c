@@ -6,7 +6,9 @@
  *
  * Every operation that may split allocates its spare nodes before taking as->lock, so a
  * failure leaves the space exactly as it was. Regions that count against the process
- * limit: all but guards and device windows.
+ * limit: all but guards (device windows too: a region costs kernel memory whatever backs
+ * it). The number of regions is capped (SPINDLE_REGIONS_PER_PROCESS_MAX), checked before
+ * any split, so a storm of one-page mappings ends in ENOMEM, not in a drained heap.
  */
 #include "kernel/lib/string.h"
 #include "kernel/panic.h"
@@ -17,6 +19,7 @@
 #include "mm/hhdm.h"
 #include "mm/pmm.h"
 #include "mm/shm.h"
+#include <spindle/limits.h>
 
 #define GUARD_GAP PAGE_SIZE /* left free on each side of a region mmap places itself */
 
@@ -31,7 +34,18 @@ static size_t pages_of(uint64_t bytes)
 
 static bool vma_counts(const vma_t *v)
 {
-    return v->kind != VMA_GUARD && v->kind != VMA_DEVICE;
+    return v->kind != VMA_GUARD;
+}
+
+/* Regions [start, end) would add by splitting the ones crossing its ends, plus `adding`
+ * new ones, stay within the cap. as->lock held. */
+static bool aspace_regions_fit(const aspace_t *as, uint64_t start, uint64_t end, size_t adding)
+{
+    const vma_t *v = vma_find(&as->vmas, start);
+    size_t extra = adding + (v && v->start < start);
+    v = vma_find(&as->vmas, end - 1);
+    extra += v && v->end > end;
+    return as->vmas.count + extra <= SPINDLE_REGIONS_PER_PROCESS_MAX;
 }
 
 static vma_t *vma_new(void)
@@ -148,11 +162,14 @@ int aspace_munmap(aspace_t *as, uint64_t addr, uint64_t length)
     if (!spares_alloc(spare))
         goto out;
     uint64_t f = mm_lock_acquire(&as->lock);
-    aspace_isolate(as, addr, end, spare);
-    vma_t *removed = aspace_remove_range(as, addr, end);
+    vma_t *removed = NULL;
+    if (aspace_regions_fit(as, addr, end, 0)) {
+        aspace_isolate(as, addr, end, spare);
+        removed = aspace_remove_range(as, addr, end);
+        err = 0;
+    }
     mm_lock_release(&as->lock, f);
     regions_release(removed);
-    err = 0;
 out:
     spares_free(spare);
     return err;
@@ -189,6 +206,8 @@ int aspace_mprotect(aspace_t *as, uint64_t addr, uint64_t length, unsigned prot)
         goto out;
     uint64_t f = mm_lock_acquire(&as->lock);
     err = aspace_protect_check(as, addr, end, prot);
+    if (!err && !aspace_regions_fit(as, addr, end, 0))
+        err = ENOMEM;
     if (!err) {
         aspace_isolate(as, addr, end, spare);
         for (vma_t *v = vma_next_after(&as->vmas, addr); v && v->start < end;
@@ -242,12 +261,12 @@ static int aspace_mmap_check(const aspace_t *as, const aspace_map_req_t *req, ui
     if (prot_is_wx(req->prot) && !req->allow_wx)
         return EACCES;
     size_t pages = pages_of(*len);
-    if (req->kind == VMA_DEVICE)
-        return 0;
     if (pages > as->limit_pages || as->mapped_pages > as->limit_pages - pages)
-        return ENOMEM; /* past the process limit */
+        return ENOMEM; /* past the process limit, whatever backs the region */
     size_t free = pmm_free_pages(), reserve = aspace_reserve_pages();
-    if (free <= reserve || pages > free - reserve)
+    if (free <= reserve)
+        return ENOMEM; /* the region's own node must not eat into the kernel's reserve */
+    if (req->kind != VMA_DEVICE && pages > free - reserve)
         return ENOMEM; /* past free memory: could never be filled */
     return 0;
 }
@@ -274,6 +293,8 @@ int aspace_mmap(aspace_t *as, const aspace_map_req_t *req, uint64_t *out)
     }
     uint64_t f = mm_lock_acquire(&as->lock);
     uint64_t at = aspace_place(as, req, len);
+    if (at && !aspace_regions_fit(as, at, at + len, 1))
+        at = 0; /* ENOMEM: too many regions */
     if (!at) {
         mm_lock_release(&as->lock, f);
         goto fail_refs;

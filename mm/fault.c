@@ -23,6 +23,7 @@
 #include "mm/hhdm.h"
 #include "mm/pmm.h"
 #include "mm/shm.h"
+#include <spindle/errno.h>
 #include "sched/process.h"
 #include "sched/sched.h"
 
@@ -188,6 +189,21 @@ uint64_t aspace_user_phys(aspace_t *as, uint64_t va, unsigned access, aspace_fau
     }
     *why = ASPACE_FAULT_UNMAPPED; /* unmapped again between the fault and the look */
     return 0;
+}
+
+int aspace_futex_object(aspace_t *as, uint64_t va, shm_t **shm, uint64_t *offset)
+{
+    uint64_t f = mm_lock_acquire(&as->lock);
+    const vma_t *v = vma_find(&as->vmas, va);
+    aspace_fault_t why = fault_check_access(v, ASPACE_ACCESS_READ);
+    *shm = NULL;
+    if (!why && v->kind == VMA_SHARED) {
+        shm_get(v->shm); /* the key's object may not go away (and its address be reused) */
+        *shm = v->shm;
+        *offset = v->pgoff * PAGE_SIZE + (va - v->start);
+    }
+    mm_lock_release(&as->lock, f);
+    return why ? EFAULT : 0;
 }
 
 /* True when the kernel-mode fault is inside a user-memory copy routine. */

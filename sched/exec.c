@@ -254,6 +254,12 @@ int exec_load(aspace_t *as, const uint8_t *file, size_t size, const exec_args_t 
     uint64_t pages = (img.span_end - img.span_start + EXEC_STACK_SIZE) / PAGE_SIZE;
     if (pages > pmm_free_pages())
         return ENOMEM;
+    /* The image and the stack region count against the process limit like any mapping
+     * (aspace_adopt_mapped adds them to mapped_pages): a bss past it is refused here. */
+    uint64_t charged = (PAGE_ALIGN_UP(img.span_end) - PAGE_ALIGN_DOWN(img.span_start) +
+                        EXEC_STACK_LIMIT) / PAGE_SIZE;
+    if (charged > as->limit_pages)
+        return ENOMEM;
     for (unsigned i = 0; i < img.load_count; i++) {
         elf_segment_t s;
         if (!elf_segment_at(file, &img, i, &s))

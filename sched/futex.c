@@ -1,9 +1,13 @@
 /*
  * futex.c - FUTEX_WAIT and FUTEX_WAKE.
  *
- * Key: the physical address of the word (page frame + offset), found through the address
- * space, so two processes mapping the same page meet on the same key and one process's
- * private pages never collide with another's. Waiters hang in FUTEX_BUCKETS hash chains.
+ * Key: (object, offset). A word in private memory (anonymous, file, image, device regions)
+ * is keyed by its address space and virtual address, as Linux keys private futexes: a frame
+ * freed by an unmap and reused by another process can never carry waiters across. A word in
+ * a shared object (VMA_SHARED) is keyed by the object and the word's byte offset in it, so
+ * every process mapping it meets on one key; a waiter holds a reference on the object while
+ * it sleeps, so the object (and its address, the key) cannot be freed and reused under it
+ * even when every mapping goes. Waiters hang in FUTEX_BUCKETS hash chains.
  *
  * Memory: a waiter is a futex_waiter_t on the waiting thread's own kernel stack, linked into
  * its bucket only while it sleeps. WAKE allocates nothing; a WAKE nobody waits for leaves no
@@ -15,6 +19,7 @@
  * sees the waiter linked or the waiter sees the new value.
  */
 #include "sched/futex.h"
+#include "mm/shm.h"
 #include <spindle/abi.h>
 #include <spindle/errno.h>
 #include "kernel/arch/cpu.h"
@@ -26,8 +31,13 @@
 
 #define FUTEX_BUCKETS 256
 
+typedef struct {
+    const void *obj;  /* the address space (private) or the shm_t (shared) */
+    uint64_t off;     /* the virtual address (private) or the offset in the object */
+} futex_key_t;
+
 typedef struct futex_waiter {
-    uint64_t key;
+    futex_key_t key;
     thread_t *thread;
     struct futex_waiter *next, *prev;
     struct futex_bucket *bucket;
@@ -41,24 +51,39 @@ typedef struct futex_bucket {
 static futex_bucket_t futex_table[FUTEX_BUCKETS];
 static uint64_t futex_waiting;
 
-static futex_bucket_t *futex_bucket(uint64_t key)
+static futex_bucket_t *futex_bucket(const futex_key_t *k)
 {
-    uint64_t h = (key >> 2) * 0x9E3779B97F4A7C15ULL;
+    uint64_t h = ((uint64_t)(uintptr_t)k->obj ^ (k->off >> 2)) * 0x9E3779B97F4A7C15ULL;
     return &futex_table[h >> 56];
 }
 
-/* The key of the word at uaddr: its physical address, after the memory manager has faulted
- * the page in (pages of anonymous regions appear on first touch). */
-static int futex_key(aspace_t *as, uint64_t uaddr, uint64_t *key)
+static bool futex_key_equal(const futex_key_t *a, const futex_key_t *b)
 {
+    return a->obj == b->obj && a->off == b->off;
+}
+
+/* The key of the word at uaddr; *ref is the shared object the caller must shm_put when done
+ * (NULL for private memory). Faults nothing in: WAIT reads the word, WAKE needs no page. */
+static int futex_key(aspace_t *as, uint64_t uaddr, futex_key_t *key, shm_t **ref)
+{
+    *ref = NULL;
     if ((uaddr & 3) || !uaccess_range_ok(uaddr, sizeof(uint32_t)) || !as)
         return EFAULT;
-    aspace_fault_t why;
-    uint64_t phys = aspace_user_phys(as, uaddr, ASPACE_ACCESS_READ, &why);
-    if (!phys)
-        return EFAULT;
-    *key = phys;
+    uint64_t off;
+    int err = aspace_futex_object(as, uaddr, ref, &off);
+    if (err)
+        return err;
+    if (*ref)
+        *key = (futex_key_t){ .obj = *ref, .off = off };
+    else
+        *key = (futex_key_t){ .obj = as, .off = uaddr };
     return 0;
+}
+
+static void futex_key_put(shm_t *ref)
+{
+    if (ref)
+        shm_put(ref);
 }
 
 static void waiter_unlink(futex_waiter_t *w)
@@ -88,8 +113,9 @@ static bool futex_interrupted(const thread_t *t)
 
 int futex_wait(aspace_t *as, uint64_t uaddr, uint32_t val, uint64_t timeout_ns)
 {
-    uint64_t key;
-    int err = futex_key(as, uaddr, &key);
+    futex_key_t key;
+    shm_t *ref;
+    int err = futex_key(as, uaddr, &key, &ref);
     if (err)
         return err;
     uint64_t deadline = CLOCK_NEVER;
@@ -97,7 +123,7 @@ int futex_wait(aspace_t *as, uint64_t uaddr, uint32_t val, uint64_t timeout_ns)
         uint64_t now = clock_now_ns();
         deadline = timeout_ns > CLOCK_NEVER - 1 - now ? CLOCK_NEVER - 1 : now + timeout_ns;
     }
-    futex_bucket_t *b = futex_bucket(key);
+    futex_bucket_t *b = futex_bucket(&key);
     thread_t *self = sched_current();
     futex_waiter_t w = { .key = key, .thread = self, .bucket = b };
     uint64_t f = sched_lock();
@@ -112,6 +138,7 @@ int futex_wait(aspace_t *as, uint64_t uaddr, uint32_t val, uint64_t timeout_ns)
         err = ETIMEDOUT;
     if (err) {
         sched_unlock(f);
+        futex_key_put(ref);
         return err;
     }
     w.prev = b->tail;
@@ -130,21 +157,23 @@ int futex_wait(aspace_t *as, uint64_t uaddr, uint32_t val, uint64_t timeout_ns)
     sched_block_current();
     err = self->wait_result;
     sched_unlock(f);
+    futex_key_put(ref);
     return err;
 }
 
 int64_t futex_wake(aspace_t *as, uint64_t uaddr, uint64_t n)
 {
-    uint64_t key;
-    int err = futex_key(as, uaddr, &key);
+    futex_key_t key;
+    shm_t *ref;
+    int err = futex_key(as, uaddr, &key, &ref);
     if (err)
         return -(int64_t)err;
-    futex_bucket_t *b = futex_bucket(key);
+    futex_bucket_t *b = futex_bucket(&key);
     int64_t woken = 0;
     uint64_t f = sched_lock();
     for (futex_waiter_t *w = b->head, *next; w && (uint64_t)woken < n; w = next) {
         next = w->next;
-        if (w->key != key)
+        if (!futex_key_equal(&w->key, &key))
             continue;
         waiter_unlink(w);
         w->thread->wait_result = 0;
@@ -152,6 +181,7 @@ int64_t futex_wake(aspace_t *as, uint64_t uaddr, uint64_t n)
         woken++;
     }
     sched_unlock(f);
+    futex_key_put(ref);
     return woken;
 }
 

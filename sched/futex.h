@@ -1,6 +1,7 @@
 /*
- * futex.h - wait on / wake a 32-bit user word, keyed by the physical address of the word so
- * that processes sharing a page share the futex. See docs/design.md, "Futex".
+ * futex.h - wait on / wake a 32-bit user word, keyed by (address space, address) for private
+ * memory and by (shared object, offset) for shared memory, so that processes sharing an
+ * object share the futex and a reused frame never does. See docs/design.md, "Futex".
  */
 #ifndef SCHED_FUTEX_H
 #define SCHED_FUTEX_H

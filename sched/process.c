@@ -359,6 +359,7 @@ static void child_unlink(process_t *parent, process_t *c)
 static void process_free_zombie(process_t *p)
 {
     ASSERT(p->state == PROCESS_ZOMBIE && !p->aspace);
+    ASSERT(!p->trace); /* freed by the exit hook, and trace() skips ending processes */
     table_remove(p);
     kfree(p);
     process_slot_release();

@@ -4,4 +4,3 @@
  * definition of the same number panics at boot, naming both).
  */
 #include "syscall/syscall.h"
-

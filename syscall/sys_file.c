@@ -3,7 +3,8 @@
  * write, seek, ioctl, chdir, stat, getdents, dup, dup2, remove, link. Each copies its user
  * arguments in first (paths through sys_path_copy), works on kernel copies, and moves data
  * through a kernel bounce buffer so no lock is ever held across a user copy. A fault after
- * some bytes moved returns the count so far.
+ * some bytes moved returns the count so far; bytes whose copy-out faulted are never taken
+ * (a file's offset, a directory's cookie and a pipe's contents stay where they were).
  */
 #include "kernel/lib/string.h"
 #include "kernel/uaccess.h"
@@ -174,14 +175,19 @@ SYSCALL_DEFINE(SYS_READ, uint64_t, uint64_t fd, void *buf, uint64_t count)
     uint64_t done = 0;
     while (!err && (done < count || count == 0)) {
         size_t want = count - done < cap ? (size_t)(count - done) : cap;
+        uint64_t offset_before = f->offset;
         int64_t n = file_read(f, k, want);
         if (n < 0) {
             err = (int)-n;
             break;
         }
-        if (n && copy_to_user((uint8_t *)buf + done, k, (size_t)n)) {
-            err = EFAULT;
-            break;
+        if (n) {
+            bool copied = !copy_to_user((uint8_t *)buf + done, k, (size_t)n);
+            file_read_done(f, (size_t)n, copied ? (size_t)n : 0, offset_before);
+            if (!copied) {
+                err = EFAULT; /* the bytes stay in the file or pipe for the next read */
+                break;
+            }
         }
         done += (uint64_t)n;
         /* Streams return what one read gave; files keep going to count or the end. */
@@ -346,6 +352,7 @@ SYSCALL_DEFINE(SYS_GETDENTS, uint64_t, uint64_t fd, void *buf, uint64_t count)
     vfs_dirent_t *e = kmalloc(sizeof *e);
     int err = k && e ? 0 : ENOMEM;
     size_t used = 0;
+    uint64_t start = f->offset;
     while (!err) {
         uint64_t before = f->offset;
         int r = file_readdir(f, e);
@@ -364,8 +371,10 @@ SYSCALL_DEFINE(SYS_GETDENTS, uint64_t, uint64_t fd, void *buf, uint64_t count)
         }
         used += n;
     }
-    if (!err && used && copy_to_user(buf, k, used))
+    if (!err && used && copy_to_user(buf, k, used)) {
+        f->offset = start; /* nothing reached the caller: the next call returns them again */
         err = EFAULT;
+    }
     kfree(k);
     kfree(e);
     file_put(f);

@@ -55,7 +55,7 @@ int sys_mem_fd_request(uint64_t fd, uint64_t offset, bool shared, aspace_map_req
     int err = ENODEV;
     if (f->ops == &dev_fb_fops) {
         err = fd_request_framebuffer(offset, shared, req);
-    } else if (f->vnode && f->vnode->type == VNODE_FILE && f->ops && f->ops->read) {
+    } else if (vfs_file_mappable(f)) { /* only file systems that offer pages (tmpfs) */
         if (shared) {
             err = ENODEV; /* shared file mappings are not offered */
         } else if ((f->flags & O_ACCMODE) == O_WRONLY) {

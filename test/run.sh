@@ -178,8 +178,10 @@ screen=$out/kbd.screen.txt
 if keyboard_session kbd "$img" "$screen" 'spindle:/\$' \
         'type:echo Hi | wc -c' 'wait:^3$' \
         'text:echo abc' 'keys:left left backspace shift-x ret' 'wait:^Xbc$' \
-        'keys:up ret' 'type:false || echo st=$?' 'wait:^st=1$'; then
+        'keys:up ret' 'type:false || echo st=$?' 'wait:^st=1$' \
+        'type:kill $$' 'wait:^init: starting a new shell' 'type:echo again' 'wait:^again$'; then
     pass kbd.shell-types-edits-and-recalls-history
+    pass kbd.killed-login-shell-is-restarted
 else
     fail kbd.shell-types-edits-and-recalls-history "status $?, see $out/kbd.qemu.txt"; show_tail "$screen"
 fi

@@ -17,9 +17,15 @@
  * make COUNT random calls between them with random and semi-valid arguments drawn from the
  * spec's argument kinds. Children get no descriptors (nothing they do reaches the console),
  * never kill anything but themselves, and are killed if they outlive a deadline.
+ * Phase 1b (drills): classes of bugs found by hand, replayed in a child with seeded variations
+ * (see run_drills): private and shared mappings of a file of every file system, touched by the
+ * program and by the kernel; futex waiters whose page is unmapped under them (private, shared
+ * and file pages) while fresh pages are woken; sparse writes at random offsets up to 2^40
+ * (each must cost a few pages, never the kernel heap), then truncation and removal.
  * Everything is derived from SEED, printed first, so a run can be repeated.
  * The kernel must neither panic nor hang; the runner also compares free memory before/after.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -428,6 +434,169 @@ static int32_t wait_or_kill(uint64_t pid, uint64_t deadline)
     return status;
 }
 
+/* ------------------------------------------------------------------ phase 1b: drills */
+
+/* A file of every file system, plus a pipe: what each lets map is its own decision (tmpfs
+ * files map privately, the framebuffer shared, everything else is ENODEV), but no mapping
+ * may ever hurt the kernel, whoever touches it first. */
+static const char *const drill_map_paths[] = {
+    FUZZ_DIR "/map", "/bin/hello", "/proc/self/status", "/proc/self/name", "/proc/system",
+    "/proc/1/memory", "/dev/zero", "/dev/null", "/dev/fb0", "/dev/pipe/new", "/", "/proc",
+};
+
+static void drill_touch(volatile uint8_t *m, uint64_t len, rng_t *r)
+{
+    for (uint64_t off = 0; off < len; off += PAGE)
+        (void)m[off]; /* the program touches it */
+    uint64_t z = sys_open("/dev/zero", O_RDONLY);
+    if (z != ERR) {
+        /* the kernel touches it: a read into the mapping faults the pages from inside */
+        uint64_t at = rng_below(r, len);
+        sys_read(z, (void *)(m + at), len - at);
+        sys_close(z);
+    }
+}
+
+static void drill_file_mappings(rng_t *r)
+{
+    int fd = open(FUZZ_DIR "/map", O_CREAT | O_RDWR);
+    if (fd >= 0) {
+        write(fd, "fuzz", 4);
+        close(fd);
+    }
+    for (unsigned i = 0; i < sizeof drill_map_paths / sizeof drill_map_paths[0]; i++) {
+        for (unsigned k = 0; k < 4; k++) {
+            uint64_t f = sys_open(drill_map_paths[i], k & 1 ? O_RDWR : O_RDONLY);
+            if (f == ERR)
+                continue;
+            uint64_t len = (1 + rng_below(r, 3)) * PAGE;
+            int flags = (k & 2 ? MAP_SHARED : MAP_PRIVATE);
+            uint64_t off = rng_below(r, 4) ? 0 : rng_below(r, 3) * PAGE;
+            void *m = mmap(NULL, len, PROT_READ | PROT_WRITE, flags, (int)f, (off_t)off);
+            if (m != MAP_FAILED) {
+                drill_touch(m, len, r);
+                munmap(m, len);
+            } else {
+                check_result(SYS_MMAP, 0);
+            }
+            sys_close(f);
+        }
+    }
+    unlink(FUZZ_DIR "/map");
+}
+
+/* Futex waiters whose page goes away under them: threads wait (short timeouts) on a word
+ * of a private, shared or file page; the page is unmapped, fresh pages are mapped, touched
+ * and woken. Nothing may hang, panic or be woken that did not wait there. */
+static volatile uint64_t *drill_futex_word;
+static volatile int drill_futex_done;
+
+static void drill_futex_waiter(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 4; i++)
+        sys_futex((void *)drill_futex_word, FUTEX_WAIT, 0, 2000000);
+    __atomic_fetch_add(&drill_futex_done, 1, __ATOMIC_RELEASE);
+    sys_thread_exit();
+}
+
+static void *drill_map_page(unsigned kind)
+{
+    int flags = kind == 1 ? MAP_SHARED | MAP_ANONYMOUS : MAP_PRIVATE | MAP_ANONYMOUS;
+    int fd = -1;
+    if (kind == 2) {
+        fd = open(FUZZ_DIR "/futex", O_CREAT | O_RDWR);
+        flags = MAP_PRIVATE;
+    }
+    void *m = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, flags, fd, 0);
+    if (fd >= 0)
+        close(fd);
+    return m == MAP_FAILED ? NULL : m;
+}
+
+static void drill_futex_unmap(rng_t *r)
+{
+    for (unsigned round = 0; round < 6; round++) {
+        unsigned kind = (unsigned)rng_below(r, 3);
+        uint8_t *page = drill_map_page(kind);
+        if (!page)
+            continue;
+        drill_futex_word = (volatile uint64_t *)(page + 8 * rng_below(r, PAGE / 8));
+        *drill_futex_word = 0;
+        drill_futex_done = 0;
+        int started = 0;
+        for (int t = 1; t <= 2; t++) {
+            uint64_t top = (uint64_t)thread_stacks[t] + sizeof thread_stacks[t];
+            uint64_t a[6] = { (uint64_t)drill_futex_waiter, 0, top, 0, 0, 0 };
+            started += raw_syscall(SYS_THREAD_CREATE, a) != ERR;
+        }
+        sys_nanosleep(rng_below(r, 3000000));
+        munmap(page, PAGE);
+        for (int i = 0; i < 8; i++) {
+            uint8_t *fresh = drill_map_page((unsigned)rng_below(r, 3));
+            if (!fresh)
+                continue;
+            fresh[(uint64_t)drill_futex_word & (PAGE - 1)] = 0;
+            sys_futex(fresh + ((uint64_t)drill_futex_word & (PAGE - 4)), FUTEX_WAKE, 4, 0);
+            munmap(fresh, PAGE);
+        }
+        while (__atomic_load_n(&drill_futex_done, __ATOMIC_ACQUIRE) < started)
+            sys_nanosleep(1000000);
+    }
+    unlink(FUZZ_DIR "/futex");
+}
+
+/* Sparse writes: one byte at random offsets up to 2^40 in a few files, truncations to random
+ * sizes, then removal. The page index is charged to tmpfs, so the heap must not move by
+ * more than slack, and removal must always work. */
+static void drill_sparse_writes(rng_t *r)
+{
+    meminfo_t before, after;
+    int have = sys_meminfo(&before) == 0;
+    char path[48];
+    for (unsigned i = 0; i < 24; i++) {
+        snprintf(path, sizeof path, FUZZ_DIR "/sparse%u", (unsigned)rng_below(r, 4));
+        int fd = open(path, O_CREAT | O_RDWR | (rng_below(r, 6) ? 0 : O_TRUNC));
+        if (fd < 0)
+            continue;
+        uint64_t off = rng_below(r, 2) ? rng_next(r) % (1ULL << 40) : rng_below(r, 1ULL << 24);
+        if (lseek(fd, (off_t)off, SEEK_SET) == (off_t)off)
+            write(fd, "s", 1);
+        close(fd);
+    }
+    if (have && sys_meminfo(&after) == 0 && after.heap_bytes > before.heap_bytes + 64 * 1024)
+        violations++; /* the index came from the kernel heap again */
+    for (unsigned i = 0; i < 4; i++) {
+        snprintf(path, sizeof path, FUZZ_DIR "/sparse%u", i);
+        if (unlink(path) != 0 && errno != ENOENT)
+            violations++; /* removal must always work */
+    }
+}
+
+/* The drills child: every class in turn, variations drawn from seed. */
+static int drills_main(uint64_t seed)
+{
+    rng_t r = { seed * 0x9E3779B97F4A7C15ULL + 7 };
+    drill_file_mappings(&r);
+    drill_futex_unmap(&r);
+    drill_sparse_writes(&r);
+    return violations ? 1 : 0;
+}
+
+static void run_drills(uint64_t seed)
+{
+    char seed_s[24];
+    snprintf(seed_s, sizeof seed_s, "%llu", (unsigned long long)seed);
+    const char *argv[] = { "/bin/fuzz", "-drills", "-s", seed_s, NULL };
+    uint64_t pid = spawn_quiet(argv);
+    int32_t status = pid ? wait_or_kill(pid, sys_uptime() + CHILD_DEADLINE_NS) : -1;
+    int ok = status == 0;
+    printf("%s fuzz.drills: file mappings of every file system, futex then unmap, sparse writes (status 0x%x)\n",
+           ok ? "ok" : "FAIL", (unsigned)status);
+    if (!ok)
+        violations++;
+}
+
 /* ------------------------------------------------------------------ main */
 
 static uint64_t arg_number(int argc, char **argv, const char *flag, uint64_t fallback)
@@ -658,6 +827,8 @@ int main(int argc, char **argv)
     }
     if (has_flag(argc, argv, "-child"))
         return child_main(seed, count, threads);
+    if (has_flag(argc, argv, "-drills"))
+        return drills_main(seed);
     if (seed == 0)
         seed = sys_uptime() | 1;
     printf("fuzz: seed %llu, %llu random calls, %u processes x %u threads\n",
@@ -665,14 +836,15 @@ int main(int argc, char **argv)
     meminfo_t before;
     int leak_check_on = has_flag(argc, argv, "-L");
     if (leak_check_on) {
-        /* A bind is for good (there is no unbind) and hides what lies under its mountpoint,
-         * so nothing there could be given back: the leak-checked run leaves bind out. */
+        /* A bind hides what lies under its mountpoint and the run does not track where
+         * random binds went to unbind them: the leak-checked run leaves bind out. */
         excluded_calls |= 1ULL << SYS_BIND;
         tree_snapshot(); /* before the figures: its own memory is then not counted */
     }
     int have_meminfo = leak_check_on && meminfo_read(&before);
     mkdir(FUZZ_DIR, 0755);
     run_boundary_phase();
+    run_drills(seed);
     run_random_phase(seed, count, procs, threads);
     if (have_meminfo)
         leak_check(&before);

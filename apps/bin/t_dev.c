@@ -1,6 +1,7 @@
 /*
  * t_dev - devfs (/dev/null, zero, random, console, fb0, pipe), procfs (/proc/self, /proc/PID
- * files, listing) and bind (a directory made visible at another path).
+ * files, listing), bind (a directory made visible at another path: never over /tmp, never
+ * in a loop) and unbind.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -139,10 +140,47 @@ static void test_bind(void)
     close(dfd);
 }
 
+/* Issue 17: binds that loop through each other, and a bind over /tmp itself, were accepted
+ * (an endless namespace; /tmp hidden from everyone for good). And binds can now be undone. */
+static void test_bind_graph_and_unbind(void)
+{
+    struct stat st;
+    mkdir("/tmp/bga", 0);
+    mkdir("/tmp/bga/x", 0);
+    mkdir("/tmp/bgb", 0);
+    mkdir("/tmp/bgb/c", 0);
+    int afd = open("/tmp/bga", O_RDONLY | O_DIRECTORY);
+    int bfd = open("/tmp/bgb", O_RDONLY | O_DIRECTORY);
+    T_CHECK(P, "bind-b-onto-a-x", bind_dir(bfd, "/tmp/bga/x") == 0 &&
+                                      stat("/tmp/bga/x/c", &st) == 0);
+    T_CHECK(P, "bind-cycle-through-two-binds-ebusy", fails(bind_dir(afd, "/tmp/bgb/c"), EBUSY));
+    T_CHECK(P, "bind-cycle-deeper-ebusy", fails(bind_dir(afd, "/tmp/bga/x/c"), EBUSY));
+    T_CHECK(P, "bind-over-tmp-eperm", fails(bind_dir(bfd, "/tmp"), EPERM) &&
+                                          stat("/tmp/bga", &st) == 0);
+    T_CHECK(P, "unbind-not-a-bind-einval", fails(unbind_dir("/tmp/bgb"), EINVAL) &&
+                                               fails(unbind_dir("/dev"), EINVAL) &&
+                                               fails(unbind_dir("/"), EINVAL));
+    T_CHECK(P, "unbind-missing-enoent", fails(unbind_dir("/tmp/nonexistent"), ENOENT));
+    T_CHECK(P, "unbind-file-enotdir", fails(unbind_dir("/etc/motd"), ENOTDIR));
+    T_CHECK(P, "unbind-uncovers-mountpoint",
+            unbind_dir("/tmp/bga/x") == 0 && stat("/tmp/bga/x/c", &st) == -1 && errno == ENOENT);
+    T_CHECK(P, "unbind-twice-einval", fails(unbind_dir("/tmp/bga/x"), EINVAL));
+    T_CHECK(P, "bind-after-unbind-no-cycle", bind_dir(afd, "/tmp/bgb/c") == 0 &&
+                                                 stat("/tmp/bgb/c/x", &st) == 0 &&
+                                                 unbind_dir("/tmp/bgb/c") == 0);
+    close(afd);
+    close(bfd);
+    T_CHECK(P, "unbound-tree-removable", rmdir("/tmp/bga/x") == 0 && rmdir("/tmp/bga") == 0 &&
+                                             rmdir("/tmp/bgb/c") == 0 && rmdir("/tmp/bgb") == 0);
+    /* the earlier test's bind goes too, so the tree ends as it began */
+    T_CHECK(P, "unbind-earlier-bind", unbind_dir("/tmp/bmp") == 0 && rmdir("/tmp/bmp") == 0);
+}
+
 int main(void)
 {
     test_devices();
     test_procfs();
     test_bind();
+    test_bind_graph_and_unbind();
     return t_failures ? 1 : 0;
 }

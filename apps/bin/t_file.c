@@ -2,7 +2,8 @@
  * t_file - files and directories through the VFS: every path call and its documented
  * errors, hostile paths, offsets shared by dup, a 10 MiB file checked by checksum, many
  * files in one directory, a deep tree, links, removal while open, and ENOSPC on a full
- * tmpfs with the kernel still working afterwards.
+ * tmpfs with the kernel still working afterwards; a read or getdents whose copy-out faults
+ * takes nothing (offset and cookie stay).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -304,6 +305,40 @@ static void test_enospc(void)
     free(buf);
 }
 
+/* Issue 17: tmpfs's page index came from the kernel heap at 8 bytes per page of offset and
+ * was charged to nothing: nine 1-byte writes at 2^36 took all RAM and the kernel's reserve,
+ * and afterwards even remove() failed. Now each costs a few pages, charged to tmpfs. */
+static void test_sparse_writes(void)
+{
+    meminfo_t before, after;
+    sys_meminfo(&before);
+    char path[32];
+    int wrote = 0;
+    for (int i = 0; i < 9; i++) {
+        snprintf(path, sizeof path, "/tmp/sparse%d", i);
+        int fd = open(path, O_CREAT | O_WRONLY | O_TRUNC);
+        if (fd < 0)
+            break;
+        wrote += lseek(fd, (off_t)(1ULL << 36), SEEK_SET) == (off_t)(1ULL << 36) &&
+                 write(fd, "x", 1) == 1;
+        close(fd);
+    }
+    sys_meminfo(&after);
+    T_CHECK(P, "sparse-write-at-2-36-costs-pages-not-heap",
+            wrote == 9 && after.heap_bytes < before.heap_bytes + 64 * 1024 &&
+                before.free_pages - after.free_pages < 9 * 8 + 64);
+    struct stat st;
+    T_CHECK(P, "sparse-file-size", stat("/tmp/sparse0", &st) == 0 &&
+                                       (uint64_t)st.st_size == (1ULL << 36) + 1);
+    T_CHECK(P, "spawn-works-after-sparse-writes", t_run1("/bin/t_child", "7") == 7);
+    int removed = 0;
+    for (int i = 0; i < 9; i++) {
+        snprintf(path, sizeof path, "/tmp/sparse%d", i);
+        removed += unlink(path) == 0;
+    }
+    T_CHECK(P, "remove-after-sparse-writes", removed == 9);
+}
+
 static void test_stdio(void)
 {
     FILE *f = fopen("/tmp/s.txt", "w");
@@ -322,6 +357,44 @@ static void test_stdio(void)
     unlink("/tmp/s.txt");
 }
 
+static void *unmapped_page(void)
+{
+    void *m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED)
+        return NULL;
+    munmap(m, 4096);
+    return m;
+}
+
+/* Issue 17: a file read into unmapped memory returned EFAULT but moved the offset, and a
+ * getdents into it skipped the entries it had packed. */
+static void test_copy_fault_takes_nothing(void)
+{
+    void *bad = unmapped_page();
+    int fd = open("/tmp/t_file_fault", O_CREAT | O_RDWR | O_TRUNC);
+    char buf[16];
+    write(fd, "0123456789", 10);
+    lseek(fd, 2, SEEK_SET);
+    int faulted = bad && fails(read(fd, bad, 4), EFAULT);
+    T_CHECK(P, "file-read-fault-keeps-offset",
+            faulted && lseek(fd, 0, SEEK_CUR) == 2 && read(fd, buf, 3) == 3 &&
+                memcmp(buf, "234", 3) == 0);
+    close(fd);
+    unlink("/tmp/t_file_fault");
+
+    static uint8_t first[4096], again[4096];
+    int d1 = open("/bin", O_RDONLY | O_DIRECTORY);
+    int d2 = open("/bin", O_RDONLY | O_DIRECTORY);
+    uint64_t n1 = sys_getdents((uint64_t)d1, first, sizeof first);
+    uint64_t r = bad ? sys_getdents((uint64_t)d2, bad, 4096) : 0;
+    int same = r == ERR && sys_errno() == EFAULT &&
+               sys_getdents((uint64_t)d2, again, sizeof again) == n1 && n1 != ERR && n1 > 0 &&
+               memcmp(first, again, (size_t)n1) == 0;
+    T_CHECK(P, "getdents-fault-skips-nothing", same);
+    close(d1);
+    close(d2);
+}
+
 int main(void)
 {
     test_open_errors();
@@ -332,6 +405,8 @@ int main(void)
     test_deep_tree();
     test_links_and_removal();
     test_enospc();
+    test_sparse_writes();
     test_stdio();
+    test_copy_fault_takes_nothing();
     return t_failures ? 1 : 0;
 }

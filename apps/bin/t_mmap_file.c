@@ -3,12 +3,15 @@
  * past its end read zero, writes stay private (the file and a second mapping keep the old
  * bytes); closing the fd does not end the mapping; bad offsets and kinds fail the
  * documented way; the framebuffer device maps shared and a pixel written is read back.
+ * Only tmpfs files map: procfs files and character devices are ENODEV (issue 17: a procfs
+ * mapping used to panic the kernel on first touch).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <spindle/limits.h>
 #include "t_check.h"
 
 #define P "t_mmap_file"
@@ -85,6 +88,82 @@ static void check_file_mapping(void)
     unlink(PATH);
 }
 
+/* mmap of path (read-only, private) must fail with ENODEV and leave nothing mapped. */
+static int maps_enodev(const char *path)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return 0;
+    errno = 0;
+    unsigned char *m = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    int ok = m == MAP_FAILED && errno == ENODEV;
+    if (m != MAP_FAILED) {
+        /* Before the fix the kernel read the page through a file object procfs never
+         * opened: let it touch it, as the issue did (read into the mapping). */
+        int z = open("/dev/zero", O_RDONLY);
+        if (z >= 0) {
+            (void)read(z, m, 16);
+            close(z);
+        }
+        munmap(m, PG);
+    }
+    close(fd);
+    return ok;
+}
+
+static void check_unmappable(void)
+{
+    T_CHECK(P, "mmap-procfs-file-enodev", maps_enodev("/proc/self/status"));
+    T_CHECK(P, "mmap-proc-system-enodev", maps_enodev("/proc/system"));
+    T_CHECK(P, "mmap-char-device-enodev", maps_enodev("/dev/zero"));
+    /* the kernel itself touching a tmpfs mapping (a read into it) still works */
+    int fd = make_file();
+    unsigned char *m = fd >= 0 ? mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0)
+                               : MAP_FAILED;
+    int z = open("/dev/zero", O_RDONLY);
+    T_CHECK(P, "kernel-read-into-file-mapping",
+            m != MAP_FAILED && z >= 0 && m[1] == pattern(1) && read(z, m, 16) == 16 &&
+                m[0] == 0 && m[15] == 0 && m[16] == pattern(16));
+    if (m != MAP_FAILED)
+        munmap(m, PG);
+    if (z >= 0)
+        close(z);
+    if (fd >= 0)
+        close(fd);
+    unlink(PATH);
+}
+
+/* Issue 17: one-page MAP_FIXED mappings of /dev/fb0 were free of every check; millions of
+ * them drained the kernel heap. Device windows now count against the process limit and
+ * the region cap like any mapping. */
+static void check_device_mapping_limits(int fd)
+{
+    meminfo_t before, during;
+    sys_meminfo(&before);
+    unsigned char *base = (unsigned char *)0x200000000000ULL;
+    unsigned n = 0;
+    int refused = 0;
+    /* every other page, so no two mappings could ever be one region */
+    for (; n < SPINDLE_REGIONS_PER_PROCESS_MAX + 64; n++) {
+        void *m = mmap(base + 2 * PG * n, PG, PROT_READ, MAP_SHARED | MAP_FIXED, fd, 0);
+        if (m == MAP_FAILED) {
+            refused = errno == ENOMEM;
+            break;
+        }
+        if (n == 0) {
+            sys_meminfo(&during);
+        }
+    }
+    T_CHECK(P, "device-mapping-counts-mapped-pages",
+            n > 0 && during.proc_mapped_pages == before.proc_mapped_pages + 1);
+    T_CHECK(P, "device-mapping-storm-enomem", refused && n <= SPINDLE_REGIONS_PER_PROCESS_MAX);
+    munmap(base, 2 * PG * (n + 1));
+    meminfo_t after;
+    sys_meminfo(&after);
+    T_CHECK(P, "device-mapping-storm-gives-back",
+            after.proc_mapped_pages == before.proc_mapped_pages);
+}
+
 static void check_framebuffer(void)
 {
     int fd = open("/dev/fb0", O_RDWR);
@@ -112,12 +191,14 @@ static void check_framebuffer(void)
         px[last] = old;
         munmap((void *)px, info.size);
     }
+    check_device_mapping_limits(fd);
     close(fd);
 }
 
 int main(void)
 {
     check_file_mapping();
+    check_unmappable();
     check_framebuffer();
     return t_failures ? 1 : 0;
 }

@@ -2,7 +2,8 @@
  * t_pipe - pipes and descriptor passing: EOF when writers close, EPIPE (no hang) when
  * readers close, non-blocking behaviour, poll with and without a timeout, a 1 MiB transfer
  * between two processes checked by checksum, a reader killed while blocked, a child's
- * stdout redirected into a pipe, and share/claim of a descriptor between processes.
+ * stdout redirected into a pipe, share/claim of a descriptor between processes, and no
+ * byte lost when a read's copy into user memory faults.
  * Child roles: t_pipe writer (1 MiB pattern to fd 1), t_pipe block (reads fd 0 forever),
  * t_pipe claim KEY (claims KEY and writes "claimed" to it), t_pipe fd1-closed (0 when fd 1
  * is not open).
@@ -14,6 +15,7 @@
 #include <spindle.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "t_check.h"
@@ -83,6 +85,37 @@ static void test_basic(void)
             sys_open2("/etc/motd", (fd_pair_t *)buf) == ERR && sys_errno() == EINVAL);
     T_CHECK(P, "open2-missing-enoent",
             sys_open2("/dev/nope", (fd_pair_t *)buf) == ERR && sys_errno() == ENOENT);
+}
+
+/* A page that was mapped and is not any more: every copy into it faults. */
+static void *unmapped_page(void)
+{
+    void *m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED)
+        return NULL;
+    munmap(m, 4096);
+    return m;
+}
+
+/* Issue 17: a read into an unmapped buffer consumed the bytes (the next read got EAGAIN). */
+static void test_read_fault_keeps_data(void)
+{
+    int p[2];
+    char buf[16];
+    void *bad = unmapped_page();
+    if (!bad || pipe(p) != 0) {
+        T_CHECK(P, "pipe-read-fault-keeps-data", 0);
+        return;
+    }
+    uint32_t on = 1;
+    sys_ioctl((uint64_t)p[0], IOCTL_NONBLOCK, &on, sizeof on);
+    write(p[1], "hello", 5);
+    int faulted = fails(read(p[0], bad, 5), EFAULT);
+    T_CHECK(P, "pipe-read-fault-keeps-data",
+            faulted && read(p[0], buf, sizeof buf) == 5 && memcmp(buf, "hello", 5) == 0);
+    T_CHECK(P, "pipe-read-fault-then-empty-eagain", fails(read(p[0], buf, 1), EAGAIN));
+    close(p[0]);
+    close(p[1]);
 }
 
 static void test_nonblock_and_poll(void)
@@ -272,6 +305,7 @@ int main(int argc, char **argv)
     if (argc > 2 && strcmp(argv[1], "claim") == 0)
         return role_claim(argv[2]);
     test_basic();
+    test_read_fault_keeps_data();
     test_nonblock_and_poll();
     test_two_processes();
     test_between_threads();

@@ -156,6 +156,9 @@ static void test_jobs(void)
     T_CHECK(P, "background-and-group", gives("true && echo x & wait; echo y", "x\ny\n", 0));
     T_CHECK(P, "background-and-group-skips", gives("false && echo x & wait; echo y", "y\n", 0));
     T_CHECK(P, "wait-unknown-job", says("wait %9", "no such job", 127));
+    /* Job numbers come back once jobs end, as in other shells. */
+    T_CHECK(P, "job-numbers-reused-after-jobs-end",
+            gives("true & wait; true & wait; sleep 1 & jobs; kill %1", "[1] running    sleep 1\n", 0));
     /* The job (output elsewhere, so the pipe closes with the shell) outlives the shell:
      * sh -c must come back long before the job's 3 s are over. */
     uint64_t t0 = uptime_ns();

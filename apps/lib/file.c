@@ -138,6 +138,11 @@ int bind_dir(int fd, const char *mountpoint)
     return (int)libc_result(sys_bind((uint64_t)(int64_t)fd, mountpoint));
 }
 
+int unbind_dir(const char *mountpoint)
+{
+    return (int)libc_result(sys_unbind(mountpoint));
+}
+
 int fd_set_clospawn(int fd, int on)
 {
     uint32_t v = on ? 1 : 0;

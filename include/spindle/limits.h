@@ -15,5 +15,9 @@
 #define SPINDLE_PROCESS_MAX             256  /* processes in the table (pid 0 not counted) */
 #define SPINDLE_THREADS_PER_PROCESS_MAX 64   /* threads of one process, its first included */
 #define SPINDLE_THREAD_MAX              1024 /* user threads in the whole system */
+/* Regions (mappings) of one address space, whatever backs them: each costs a kernel node,
+ * so mmap, munmap and mprotect that would need more fail with ENOMEM (Linux:
+ * vm.max_map_count). */
+#define SPINDLE_REGIONS_PER_PROCESS_MAX 16384
 
 #endif

@@ -61,6 +61,15 @@ int64_t file_read(file_t *f, void *buf, size_t n)
     return f->ops->read(f, buf, n);
 }
 
+void file_read_done(file_t *f, size_t got, size_t kept, uint64_t offset_before)
+{
+    ASSERT(got > 0 && kept <= got);
+    if (f->ops->read_done)
+        f->ops->read_done(f, kept);
+    else if (kept < got && f->ops->seekable)
+        f->offset = offset_before + kept; /* as if only the kept bytes had been read */
+}
+
 int64_t file_write(file_t *f, const void *buf, size_t n)
 {
     if (!file_writable(f))
@@ -113,16 +122,14 @@ int file_readdir(file_t *f, vfs_dirent_t *out)
     return err;
 }
 
+bool vfs_file_mappable(const file_t *f)
+{
+    return f->vnode && f->vnode->type == VNODE_FILE && f->ops && f->ops->read_page;
+}
+
 int vfs_file_read_page(file_t *f, uint64_t offset, void *page)
 {
-    vnode_t *v = f->vnode;
-    if (!v || v->type != VNODE_FILE || !f->ops || !f->ops->read || (offset & 4095))
+    if (!vfs_file_mappable(f) || (offset & 4095))
         return EINVAL;
-    /* A private copy through a temporary file object: the caller's offset is untouched. */
-    file_t tmp = { .refs = 1, .flags = O_RDONLY, .offset = offset, .vnode = v, .ops = f->ops };
-    int64_t n = f->ops->read(&tmp, page, 4096);
-    if (n < 0)
-        return (int)-n;
-    memset((uint8_t *)page + n, 0, 4096 - (size_t)n);
-    return 0;
+    return f->ops->read_page(f, offset, page);
 }

@@ -95,7 +95,8 @@ KTEST(tmpfs_full_is_enospc_and_remove_gives_pages_back)
     for (int i = 0; !err && i < 20 && (w = tmpfs_write_locked(v, page, sizeof page, total)) > 0; i++)
         total += w;
     tmpfs_set_limit(old_limit);
-    bool enospc = w == -ENOSPC && total == 8 * 4096;
+    /* eight pages of budget: one index node, then seven pages of data */
+    bool enospc = w == -ENOSPC && total == 7 * 4096;
     vnode_put_locked(v);
     int rm = root->ops->unlink(root, "f", 1); /* last link and no reference: freed now */
     fs_mutex_unlock(&vfs_lock);
@@ -105,30 +106,50 @@ KTEST(tmpfs_full_is_enospc_and_remove_gives_pages_back)
     KTEST_EXPECT(pmm_free_pages() >= free_before);
 }
 
-/* A write far into a file grows its page index (8 bytes per page of offset); truncating
- * the file must give that index back, not only the data pages. */
-KTEST(tmpfs_truncate_gives_back_the_page_index_of_a_sparse_file)
+/* Issue 17: the page index was 8 bytes of kernel heap per page of offset, charged to
+ * nothing (one write at 2^36 cost 256 MiB). Now a write far into a file costs the pages on
+ * its path through the radix tree, charged to the file system, no heap; truncating gives
+ * every one of them back. */
+KTEST(tmpfs_sparse_write_costs_a_few_pages_charged_to_the_limit)
 {
     vnode_t *root = tmpfs_create_root();
     vnode_t *v;
     static const uint8_t byte = 1;
+    uint8_t back[2] = { 9, 9 };
     fs_mutex_lock(&vfs_lock);
     int err = root->ops->create(root, "s", 1, VNODE_FILE, &v);
-    size_t heap_before = heap_bytes_in_use();
-    int64_t w = err ? 0 : tmpfs_write_locked(v, &byte, 1, 1ULL << 30); /* a 2 MiB index */
+    heap_trim();
+    size_t heap_before = heap_bytes_in_use(), free_before = pmm_free_pages();
+    uint64_t used_before = tmpfs_bytes_used();
+    int64_t w = err ? 0 : tmpfs_write_locked(v, &byte, 1, 1ULL << 36);
+    int64_t w2 = err ? 0 : tmpfs_write_locked(v, &byte, 1, 4096 * 3);
+    uint64_t used_grown = tmpfs_bytes_used();
     size_t heap_grown = heap_bytes_in_use();
-    int tr = err ? -1 : v->ops->truncate(v, 0);
-    size_t heap_after = heap_bytes_in_use();
+    file_t f = { .refs = 1, .flags = O_RDONLY, .offset = (1ULL << 36) - 1, .vnode = v,
+                 .ops = v->fops };
+    fs_mutex_unlock(&vfs_lock); /* tmpfs's read takes it itself */
+    int64_t r = err ? 0 : v->fops->read(&f, back, 2);
+    fs_mutex_lock(&vfs_lock);
+    int tr = err ? -1 : v->ops->truncate(v, 4096 * 3 + 1);
+    uint64_t used_cut = tmpfs_bytes_used();
+    int tr0 = err ? -1 : v->ops->truncate(v, 0);
+    uint64_t used_after = tmpfs_bytes_used();
     if (!err) {
         vnode_put_locked(v);
         root->ops->unlink(root, "s", 1);
     }
     fs_mutex_unlock(&vfs_lock);
+    heap_trim();
     KTEST_EXPECT(!err);
-    KTEST_EXPECT(w == 1);
-    KTEST_EXPECT(heap_grown >= heap_before + (1u << 20));
-    KTEST_EXPECT(tr == 0);
-    KTEST_EXPECT(heap_after <= heap_before + 4096);
+    KTEST_EXPECT(w == 1 && w2 == 1);
+    KTEST_EXPECT(r == 2 && back[0] == 0 && back[1] == 1);
+    /* two data pages, three nodes on the far path, one more node for page 3 */
+    KTEST_EXPECT(used_grown - used_before <= 8 * 4096);
+    KTEST_EXPECT(heap_grown == heap_before);
+    KTEST_EXPECT(tr == 0 && tr0 == 0);
+    KTEST_EXPECT(used_cut - used_before <= 2 * 4096); /* page 3 and at most one node */
+    KTEST_EXPECT(used_after == used_before);
+    KTEST_EXPECT(pmm_free_pages() >= free_before);
 }
 
 KTEST(console_input_becomes_lines_with_backspace_and_eof)

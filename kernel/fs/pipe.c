@@ -15,10 +15,12 @@
 #include "kernel/panic.h"
 #include "mm/heap.h"
 
+/* All fields change under the scheduler lock. */
 typedef struct {
     uint8_t *buf;
     size_t head, count;
     unsigned readers, writers;
+    bool reading;          /* a reader looked at the data and is copying it out */
     thread_queue_t readq, writeq;
 } pipe_t;
 
@@ -31,6 +33,9 @@ static void pipe_changed(pipe_t *p)
     fs_poll_notify();
 }
 
+/* Looks at up to n bytes without taking them: pipe_read_done takes what reached the
+ * reader, so a faulting copy-out loses nothing. One reader at a time is between the two
+ * (p->reading); others wait for it, as they would for Linux's pipe mutex. */
 static int64_t pipe_read(file_t *f, void *buf, size_t n)
 {
     pipe_t *p = f->priv;
@@ -39,15 +44,21 @@ static int64_t pipe_read(file_t *f, void *buf, size_t n)
     uint64_t fl = sched_lock();
     int64_t r;
     for (;;) {
-        if (p->count) {
+        if (p->count && !p->reading) {
             size_t k = n < p->count ? n : p->count;
             for (size_t i = 0; i < k; i++)
                 ((uint8_t *)buf)[i] = p->buf[(p->head + i) % PIPE_CAPACITY];
-            p->head = (p->head + k) % PIPE_CAPACITY;
-            p->count -= k;
+            p->reading = true;
             r = (int64_t)k;
-            pipe_changed(p);
             break;
+        }
+        if (p->reading) { /* another reader is copying out: its bytes may come back */
+            int err = fs_wait(&p->readq);
+            if (err) {
+                r = -err;
+                break;
+            }
+            continue;
         }
         if (!p->writers) {
             r = 0;
@@ -65,6 +76,18 @@ static int64_t pipe_read(file_t *f, void *buf, size_t n)
     }
     sched_unlock(fl);
     return r;
+}
+
+static void pipe_read_done(file_t *f, size_t kept)
+{
+    pipe_t *p = f->priv;
+    uint64_t fl = sched_lock();
+    ASSERT(p->reading && kept <= p->count);
+    p->head = (p->head + kept) % PIPE_CAPACITY;
+    p->count -= kept;
+    p->reading = false;
+    pipe_changed(p);
+    sched_unlock(fl);
 }
 
 static int64_t pipe_write(file_t *f, const void *buf, size_t n)
@@ -151,7 +174,8 @@ static void pipe_close(file_t *f)
 }
 
 static const file_ops_t pipe_read_fops = {
-    .read = pipe_read, .poll = pipe_poll_read, .ioctl = pipe_ioctl, .close = pipe_close,
+    .read = pipe_read, .read_done = pipe_read_done, .poll = pipe_poll_read,
+    .ioctl = pipe_ioctl, .close = pipe_close,
 };
 static const file_ops_t pipe_write_fops = {
     .write = pipe_write, .poll = pipe_poll_write, .ioctl = pipe_ioctl, .close = pipe_close,

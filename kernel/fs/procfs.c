@@ -11,7 +11,7 @@
 #include "mm/heap.h"
 #include "sched/process.h"
 
-#define PROCFS_TEXT_MAX 256
+#define PROCFS_TEXT_MAX 256 /* a process field; /proc/system has SYSINFO_TEXT_MAX */
 
 enum { FIELD_STATUS, FIELD_NAME, FIELD_STATE, FIELD_PARENT, FIELD_THREADS, FIELD_MEMORY,
        FIELD_COUNT };
@@ -28,9 +28,10 @@ typedef struct {
     unsigned field;
 } procfs_node_t;
 
+/* The text of one open file, sized for its field (the system summary is longer). */
 typedef struct {
     size_t len;
-    char text[PROCFS_TEXT_MAX];
+    char text[];
 } procfs_text_t;
 
 static const vnode_ops_t procfs_root_ops, procfs_pid_ops, procfs_file_ops;
@@ -185,13 +186,14 @@ static int procfs_file_open(vnode_t *v, file_t *f)
         return EACCES;
     if (n->field != FIELD_SYSTEM && !process_info(n->pid, &info))
         return ENOENT;
-    procfs_text_t *t = kzalloc(sizeof *t);
+    size_t cap = n->field == FIELD_SYSTEM ? SYSINFO_TEXT_MAX : PROCFS_TEXT_MAX;
+    procfs_text_t *t = kzalloc(sizeof *t + cap);
     if (!t)
         return ENOMEM;
     if (n->field == FIELD_SYSTEM)
-        t->len = sysinfo_format(t->text, sizeof t->text);
+        t->len = sysinfo_format(t->text, cap);
     else
-        t->len = procfs_format(&info, n->field, t->text, sizeof t->text);
+        t->len = procfs_format(&info, n->field, t->text, cap);
     f->priv = t;
     return 0;
 }

@@ -1,16 +1,21 @@
 /*
  * tmpfs.c - directories and files in RAM (see tmpfs.h). Every function runs under
  * vfs_lock (namespace ops are called with it held; the file ops take it themselves).
- * A file's data is an array of physical pages (0 = a hole that reads as zeros), reached
- * through the direct map.
+ * A file's data is a radix tree of physical pages (tmpfs_radix.c; a missing page is a hole
+ * that reads as zeros), reached through the direct map. Data pages and index nodes alike are
+ * charged to the file system's limit (pages_used) and never taken from the kernel's reserve
+ * (aspace_page_alloc), so no write can leave the kernel unable to copy a path for remove()
+ * or to tear a process down.
  */
 #include "kernel/fs/tmpfs.h"
+#include "kernel/fs/tmpfs_radix.h"
 #include <spindle/errno.h>
 #include "kernel/lib/string.h"
 #include "kernel/panic.h"
 #include "kernel/time/clock.h"
 #include "mm/heap.h"
 #include "mm/hhdm.h"
+#include "mm/aspace.h"
 #include "mm/pmm.h"
 
 #define PAGE 4096ULL
@@ -29,10 +34,10 @@ typedef struct {
 } tmpfs_dir_t;
 
 typedef struct {
-    uint64_t *pages;      /* physical addresses, 0 for a hole */
-    size_t cap;           /* entries in pages[] */
+    tmpfs_radix_t pages;  /* page index -> physical page */
 } tmpfs_data_t;
 
+/* Pages of file data and of page indexes, against the limit; under vfs_lock. */
 static uint64_t pages_used, pages_max = (64ULL << 20) / PAGE;
 static uint64_t nodes_used;
 
@@ -90,93 +95,48 @@ vnode_t *tmpfs_create_root(void)
 
 /* ---------------------------------------------------------------- file data */
 
-static void tmpfs_free_pages_from(tmpfs_data_t *d, size_t first)
+/* A zeroed page for data or index, charged to the limit; 0 when the file system is full or
+ * only the kernel's reserve is left. */
+static uint64_t tmpfs_page_alloc(void)
 {
-    for (size_t i = first; i < d->cap; i++) {
-        if (d->pages[i]) {
-            pmm_free(d->pages[i]);
-            d->pages[i] = 0;
-            pages_used--;
-        }
-    }
+    if (pages_used >= pages_max)
+        return 0;
+    uint64_t phys = aspace_page_alloc();
+    if (!phys)
+        return 0;
+    memset(phys_to_virt(phys), 0, PAGE);
+    pages_used++;
+    return phys;
 }
 
-/* Gives back an index far larger than a shrunk file needs: one write at 8 GiB leaves a
- * 16 MiB index behind, which truncating the file must return too. On failure the old,
- * larger index simply stays (it is still correct). */
-static void tmpfs_shrink_index(tmpfs_data_t *d, size_t keep)
+static void tmpfs_page_release(uint64_t phys)
 {
-    if (keep == 0) {
-        kfree(d->pages);
-        d->pages = NULL;
-        d->cap = 0;
-        return;
-    }
-    size_t cap = 16;
-    while (cap < keep)
-        cap *= 2;
-    if (cap >= d->cap)
-        return;
-    uint64_t *p = kmalloc(cap * sizeof *p);
-    if (!p)
-        return;
-    memcpy(p, d->pages, cap * sizeof *p); /* entries from keep on are all 0 by now */
-    kfree(d->pages);
-    d->pages = p;
-    d->cap = cap;
+    pmm_free(phys);
+    pages_used--;
 }
 
 static int tmpfs_truncate(vnode_t *v, uint64_t size)
 {
     tmpfs_data_t *d = v->priv;
     if (size < v->size) {
-        size_t keep = (size_t)((size + PAGE - 1) / PAGE);
-        tmpfs_free_pages_from(d, keep);
-        if (size % PAGE && keep <= d->cap && d->pages[keep - 1]) /* zero the tail */
-            memset((uint8_t *)phys_to_virt(d->pages[keep - 1]) + size % PAGE, 0,
-                   PAGE - size % PAGE);
-        tmpfs_shrink_index(d, keep);
+        uint64_t keep = (size + PAGE - 1) / PAGE;
+        tmpfs_radix_free_from(&d->pages, keep, tmpfs_page_release);
+        uint64_t last = keep ? tmpfs_radix_get(&d->pages, keep - 1) : 0;
+        if (size % PAGE && last) /* zero the tail */
+            memset((uint8_t *)phys_to_virt(last) + size % PAGE, 0, PAGE - size % PAGE);
     }
     v->size = size;
     v->mtime_ns = tmpfs_now();
     return 0;
 }
 
-static bool tmpfs_grow_index(tmpfs_data_t *d, size_t need)
-{
-    if (need <= d->cap)
-        return true;
-    size_t cap = d->cap ? d->cap : 16;
-    while (cap < need)
-        cap *= 2;
-    uint64_t *p = kzalloc(cap * sizeof *p);
-    if (!p)
-        return false;
-    if (d->pages)
-        memcpy(p, d->pages, d->cap * sizeof *p);
-    kfree(d->pages);
-    d->pages = p;
-    d->cap = cap;
-    return true;
-}
-
 /* The page holding byte offset, allocated (zeroed) if missing; 0 when the disk is full. */
 static uint64_t tmpfs_page_for_write(tmpfs_data_t *d, uint64_t offset)
 {
-    size_t idx = (size_t)(offset / PAGE);
-    if (!tmpfs_grow_index(d, idx + 1))
-        return 0;
-    if (d->pages[idx])
-        return d->pages[idx];
-    if (pages_used >= pages_max)
-        return 0;
-    uint64_t phys = pmm_alloc();
-    if (!phys)
-        return 0;
-    memset(phys_to_virt(phys), 0, PAGE);
-    pages_used++;
-    d->pages[idx] = phys;
-    return phys;
+    uint64_t *slot = tmpfs_radix_slot(&d->pages, offset / PAGE, tmpfs_page_alloc);
+    if (slot && !*slot)
+        *slot = tmpfs_page_alloc();
+    return slot ? *slot : 0;
 }
 
 int64_t tmpfs_write_locked(vnode_t *v, const void *buf, size_t n, uint64_t offset)
@@ -212,12 +172,13 @@ static int64_t tmpfs_read_locked(vnode_t *v, void *buf, size_t n, uint64_t offse
     size_t done = 0;
     while (done < n) {
         uint64_t at = offset + done;
-        size_t idx = (size_t)(at / PAGE);
+        uint64_t idx = at / PAGE;
         size_t in_page = (size_t)(PAGE - at % PAGE);
         size_t chunk = n - done < in_page ? n - done : in_page;
         uint8_t *dst = (uint8_t *)buf + done;
-        if (idx < d->cap && d->pages[idx])
-            memcpy(dst, (uint8_t *)phys_to_virt(d->pages[idx]) + at % PAGE, chunk);
+        uint64_t phys = tmpfs_radix_get(&d->pages, idx);
+        if (phys)
+            memcpy(dst, (uint8_t *)phys_to_virt(phys) + at % PAGE, chunk);
         else
             memset(dst, 0, chunk);
         done += chunk;
@@ -247,8 +208,18 @@ static int64_t tmpfs_fwrite(file_t *f, const void *buf, size_t n)
     return r;
 }
 
+static int tmpfs_read_page(file_t *f, uint64_t offset, void *page)
+{
+    fs_mutex_lock(&vfs_lock);
+    int64_t n = tmpfs_read_locked(f->vnode, page, PAGE, offset);
+    fs_mutex_unlock(&vfs_lock);
+    memset((uint8_t *)page + n, 0, PAGE - (size_t)n);
+    return 0;
+}
+
 static const file_ops_t tmpfs_fops = {
     .read = tmpfs_fread,
+    .read_page = tmpfs_read_page,
     .write = tmpfs_fwrite,
     .seekable = true,
 };
@@ -390,8 +361,7 @@ static void tmpfs_release(vnode_t *v)
         ASSERT(tmpfs_is_empty(v));
     } else {
         tmpfs_data_t *d = v->priv;
-        tmpfs_free_pages_from(d, 0);
-        kfree(d->pages);
+        tmpfs_radix_free_from(&d->pages, 0, tmpfs_page_release);
     }
     vnode_t *parent = v->parent;
     kfree(v->priv);

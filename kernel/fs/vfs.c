@@ -1,5 +1,6 @@
 /*
- * vfs.c - the namespace calls (open with create, remove, link, stat, bind, mounts) and
+ * vfs.c - the namespace calls (open with create, remove, link, stat, mounts; bind is in
+ * bind.c) and
  * boot-time assembly of the tree: a tmpfs root filled from the archive, devfs on /dev,
  * procfs on /proc. Each call holds vfs_lock for its walk and change, and never across a
  * device open that could block.
@@ -227,66 +228,6 @@ int vfs_lookup_dir(vnode_t *cwd, const char *path, vnode_t **out)
     fs_mutex_unlock(&vfs_lock);
     if (!err)
         *out = v;
-    return err;
-}
-
-/* True when d lies inside /tmp (following ".." links, crossing file-system roots). */
-/* True when anc is d or one of its ancestors (through parents and covered mountpoints). */
-static bool vfs_is_ancestor_locked(const vnode_t *anc, vnode_t *d)
-{
-    for (int depth = 0; d && depth < 4096; depth++) {
-        if (d == anc)
-            return true;
-        d = d->parent ? d->parent : d->covers;
-    }
-    return false;
-}
-
-static bool vfs_inside_tmp_locked(vnode_t *d)
-{
-    vnode_t *tmp;
-    if (vfs_walk_locked(root_vnode, "/tmp", &tmp))
-        return false;
-    bool inside = vfs_is_ancestor_locked(tmp, d);
-    vnode_put_locked(tmp);
-    return inside;
-}
-
-/* The namespace is one for the whole system, so a bind is visible to every process: to keep
- * a hostile app from hiding /bin or /dev from everyone, mountpoints must lie inside /tmp
- * (EPERM otherwise). Transient nodes (procfs directories, removed directories: no links) can
- * be neither side of a bind (EINVAL): nothing would keep them alive. A directory can't be
- * bound inside itself (EBUSY): the namespace would never end. */
-int vfs_bind(vnode_t *cwd, vnode_t *dir, const char *mountpoint)
-{
-    vnode_t *mp;
-    if (dir->type != VNODE_DIR)
-        return ENOTDIR;
-    fs_mutex_lock(&vfs_lock);
-    int err = vfs_walk_locked(cwd, mountpoint, &mp);
-    if (err)
-        goto out;
-    if (mp->type != VNODE_DIR)
-        err = ENOTDIR;
-    else if (mp == root_vnode || mp->mounted)
-        err = EBUSY;
-    else if (dir->nlink == 0 || mp->nlink == 0)
-        err = EINVAL;
-    else if (!vfs_inside_tmp_locked(mp) || mp->covers)
-        err = EPERM;
-    for (vnode_t *d = dir; !err && d; d = d->mounted)
-        if (d == mp)
-            err = EBUSY; /* would make a mount cycle */
-    if (!err && vfs_is_ancestor_locked(dir, mp))
-        err = EBUSY; /* dir would contain itself: an endless namespace (/ onto /tmp/x) */
-    if (err) {
-        vnode_put_locked(mp);
-        goto out;
-    }
-    vnode_get_locked(dir);
-    mp->mounted = dir; /* both references stay: there is no unmount */
-out:
-    fs_mutex_unlock(&vfs_lock);
     return err;
 }
 

@@ -51,6 +51,16 @@ typedef struct file_ops {
     int (*ioctl)(file_t *f, uint64_t request, void *arg, size_t size);
     unsigned (*poll)(file_t *f);          /* POLL* bits ready now; NULL: always in and out */
     void (*close)(file_t *f);             /* last reference gone */
+    /* Private file mappings: one page (4096 bytes) at a page-aligned offset of this open
+     * file, bytes past the end as zero; f->offset is untouched. Only file systems whose
+     * files may be mapped provide it (tmpfs): mmap of any other file is ENODEV. It is given
+     * the real open file (which went through its file system's open), never a stand-in. */
+    int (*read_page)(file_t *f, uint64_t offset, void *page);
+    /* Streams that must not lose bytes when the copy to user memory faults (pipes): read
+     * only looks at the data, and this takes the first `kept` bytes of what read gave once
+     * they are safely in user memory (0: all of them stay for the next read). Called
+     * exactly once after every read that returned > 0. */
+    void (*read_done)(file_t *f, size_t kept);
     bool seekable;
 } file_ops_t;
 
@@ -142,8 +152,10 @@ int vfs_lookup_dir(vnode_t *cwd, const char *path, vnode_t **out);
 /* The absolute path of directory dir into buf (size bytes with the NUL): 0, ERANGE, ENOENT
  * (removed, or not reachable from the root), ENOMEM (vfs_path.c). */
 int vfs_path_of(vnode_t *dir, char *buf, size_t size);
-/* Makes directory dir visible at mountpoint (an existing directory). */
+/* Makes directory dir visible at mountpoint (an existing directory strictly inside /tmp),
+ * and takes it away again (bind.c; the rules are there). */
 int vfs_bind(vnode_t *cwd, vnode_t *dir, const char *mountpoint);
+int vfs_unbind(vnode_t *cwd, const char *mountpoint);
 /* Mounts a file system root on the directory at path (boot). */
 int vfs_mount(const char *path, vnode_t *root);
 /* The whole regular file at path, in a kmalloc'ed buffer (exec). ENOENT for a missing
@@ -154,12 +166,19 @@ int vfs_read_whole(vnode_t *cwd, const char *path, size_t max, uint8_t **data, s
 file_t *file_alloc(vnode_t *v, const file_ops_t *ops, uint32_t flags); /* takes v's ref */
 void file_get(file_t *f);
 void file_put(file_t *f);
+/* A read into kernel memory; the caller copies the bytes out, then calls file_read_done
+ * with how many it managed to copy (kept) and the offset the file had before the read, so
+ * nothing is consumed that did not reach the caller (Linux: data is taken only once it is
+ * in user memory). */
 int64_t file_read(file_t *f, void *buf, size_t n);
+void file_read_done(file_t *f, size_t got, size_t kept, uint64_t offset_before);
 int64_t file_write(file_t *f, const void *buf, size_t n);
 int64_t file_seek(file_t *f, int64_t offset, uint64_t origin);
 unsigned file_poll(file_t *f);
 int file_readdir(file_t *f, vfs_dirent_t *out); /* ENOENT at the end, ENOTDIR */
-/* One page (4096 bytes) of a regular file at a page-aligned offset into page (kernel
+/* True when f may back a private file mapping (its file system offers read_page). */
+bool vfs_file_mappable(const file_t *f);
+/* One page (4096 bytes) of a mappable file at a page-aligned offset into page (kernel
  * memory); bytes past the end of the file read as zero. For file-backed mappings. */
 int vfs_file_read_page(file_t *f, uint64_t offset, void *page);
 

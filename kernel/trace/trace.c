@@ -12,7 +12,8 @@
  *
  * Locking: trace_lock (the scheduler lock) covers the slots, the sessions and the ring
  * producers; user memory is read only outside it. Process settings (trace_proc_t) change
- * under it and are freed only by their process's exit hook.
+ * under it and are freed only by their process's exit hook; trace() installs them only on
+ * a process that is not ending, so none can appear after that hook ran.
  */
 #include "kernel/trace/trace.h"
 #include <spindle/abi.h>
@@ -359,6 +360,11 @@ void trace_process_started(struct process *parent, struct process *child,
     else
         memset(&tp->calls, 0xff, sizeof tp->calls);
     uint64_t f = trace_lock();
+    if (child->trace) { /* another thread of the parent's trace() came first: keep it */
+        trace_unlock(f);
+        kfree(tp);
+        return;
+    }
     tp->flags = flags;
     if ((flags & TRACE_COUNT) && pt && pt->session) {
         tp->session = pt->session;
@@ -415,11 +421,14 @@ void trace_process_exited(struct process *p, uint64_t status)
 
 /* ------------------------------------------------------------------ trace() */
 
-/* Scheduler lock held. The caller itself or one of its live descendants with this pid. */
+/* Scheduler lock held. The caller itself or one of its live descendants with this pid. A
+ * process that is ending (kill_pending, set under this lock before its exit hook frees its
+ * settings) no longer counts: its exit may still sleep on file locks while it looks alive,
+ * and settings installed then would never be freed. */
 static process_t *find_descendant(process_t *p, uint64_t pid)
 {
     if (p->pid == pid)
-        return p->state == PROCESS_ALIVE ? p : NULL;
+        return p->state == PROCESS_ALIVE && !p->kill_pending ? p : NULL;
     for (process_t *c = p->children; c; c = c->next_sibling) {
         process_t *found = find_descendant(c, pid);
         if (found)

@@ -34,6 +34,7 @@ int fd_share(int fd, char *key, size_t key_size, uint64_t timeout_ns);
 int fd_claim(const char *key);
 /* Makes the directory open at fd visible at mountpoint (an existing directory). */
 int bind_dir(int fd, const char *mountpoint);
+int unbind_dir(const char *mountpoint);
 /* IOCTL_CLOSPAWN / IOCTL_NONBLOCK on fd. */
 int fd_set_clospawn(int fd, int on);
 int fd_set_nonblock(int fd, int on);
