@@ -97,6 +97,8 @@ KTEST(exec_loads_a_good_file_with_a_sysv_stack)
     KTEST_EXPECT(st.stack_pointer < EXEC_STACK_TOP && st.stack_pointer > EXEC_STACK_TOP - EXEC_STACK_SIZE);
     KTEST_EXPECT(argc == 2 && argv1_ok && nulls);
     KTEST_EXPECT(entry_aux == T_VADDR && pagesz_aux == 4096);
+    KTEST_EXPECT(st.abi == EXEC_ABI_LINUX); /* no Spindle note: a Linux program */
+    KTEST_EXPECT(st.image_end == T_VADDR + 0x2000);
 }
 
 KTEST(exec_rejects_bad_files_with_enoexec)

@@ -15,6 +15,9 @@ int sys_path_copy(const void *user_path, char **out);
 /* The directory a relative path starts from: the cwd (AT_FDCWD) or dirfd's directory, with a
  * reference: 0, EBADF or ENOTDIR. */
 int sys_start_dir(uint64_t dirfd, vnode_t **out);
+/* poll on kernel copies of count entries: fills revents and *ready, sleeping until one is
+ * ready or timeout ns pass (CLOCK_NEVER: forever). 0 or EINTR. */
+int sys_poll_wait(pollfd_t *p, size_t count, uint64_t timeout, size_t *ready);
 /* Ends every share() offer made by process pid (its exit path calls this). */
 void share_drop_owner(uint64_t pid);
 

@@ -212,3 +212,37 @@ int64_t linux_sys_kill(int64_t pid, int64_t sig)
     }
     return -process_kill((uint64_t)pid, (uint64_t)sig);
 }
+
+/* waitid with WEXITED only (nothing stops or continues here); the siginfo_t it fills is 128
+ * bytes: si_signo, si_errno, si_code, then si_pid, si_uid, si_status from offset 16. */
+int64_t linux_sys_waitid(int64_t idtype, int64_t id, void *infop, uint64_t options, void *rusage)
+{
+    idtype = (int32_t)idtype;
+    id = (int32_t)id;
+    if (!(options & LINUX_WEXITED) ||
+        (options & ~(uint64_t)(LINUX_WEXITED | LINUX_WNOHANG | LINUX_WALL | LINUX_WCLONE)))
+        return -EINVAL;
+    if ((idtype != LINUX_P_PID && idtype != LINUX_P_ALL) || (idtype == LINUX_P_PID && id <= 0))
+        return -EINVAL;
+    uint64_t st = 0;
+    int err = 0;
+    uint64_t got = process_wait(process_current(), idtype == LINUX_P_PID ? (uint64_t)id : WAIT_ANY,
+                                options & LINUX_WNOHANG, &st, &err);
+    if (got == ERR)
+        return -err;
+    int32_t info[32] = { 0 };
+    if (got) {
+        uint32_t word = linux_wait_status(st);
+        bool killed = (word & 0x7f) != 0;
+        info[0] = LINUX_SIGCHLD;
+        info[2] = killed ? LINUX_CLD_KILLED : LINUX_CLD_EXITED;
+        info[4] = (int32_t)got;
+        info[6] = killed ? (int32_t)(word & 0x7f) : (int32_t)(word >> 8 & 0xff);
+    }
+    uint64_t ru[18] = { 0 };
+    if (infop && copy_to_user(infop, info, sizeof info))
+        return -EFAULT;
+    if (rusage && copy_to_user(rusage, ru, sizeof ru))
+        return -EFAULT;
+    return 0;
+}

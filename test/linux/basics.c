@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -95,6 +96,12 @@ int main(int argc, char **argv)
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
     printf("cputime: %s\n", cpu.tv_sec >= 0 && cpu.tv_nsec >= 0 ? "ok" : "bad");
 
+    const char *fn = (const char *)getauxval(AT_EXECFN);
+    printf("auxv: pagesz %lu, clktck %lu, platform %s, secure %lu, uid %s, execfn %s, random %s, hwcap %s\n",
+           getauxval(AT_PAGESZ), getauxval(AT_CLKTCK), (const char *)getauxval(AT_PLATFORM),
+           getauxval(AT_SECURE), getauxval(AT_UID) == getuid() ? "matches" : "differs",
+           fn && strrchr(fn, '/') ? strrchr(fn, '/') + 1 : "(none)",
+           getauxval(AT_RANDOM) ? "set" : "missing", getauxval(AT_HWCAP) ? "set" : "missing");
     struct utsname u;
     uname(&u);
     printf("uname: %s %s\n", u.sysname, u.machine);

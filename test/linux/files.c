@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -91,7 +92,19 @@ int main(int argc, char **argv)
 
     int p[2];
     pipe(p);
+    fd_set rs, ws;
+    FD_ZERO(&rs);
+    FD_SET(p[0], &rs);
+    struct timeval zero = { 0, 0 };
+    printf("select empty pipe: %d\n", select(p[0] + 1, &rs, NULL, NULL, &zero));
     write(p[1], "through the pipe", 16);
+    FD_ZERO(&rs);
+    FD_ZERO(&ws);
+    FD_SET(p[0], &rs);
+    FD_SET(p[1], &ws);
+    struct timeval second = { 1, 0 };
+    int sel = select(p[1] + 1, &rs, &ws, NULL, &second);
+    printf("select ready: %d, read %d, write %d\n", sel, FD_ISSET(p[0], &rs), FD_ISSET(p[1], &ws));
     close(p[1]);
     memset(buf, 0, sizeof buf);
     int n = read(p[0], buf, sizeof buf - 1);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -33,5 +34,10 @@ int main(int argc, char **argv)
     int s = system("exit 3");
     printf("system: exited %d code %d\n", WIFEXITED(s), WEXITSTATUS(s));
     printf("waitpid no child: %d\n", waitpid(-1, &st, WNOHANG));
+    err = posix_spawn(&pid, argv[0], NULL, NULL, (char *[]){ argv[0], "child", "9", NULL }, cenv);
+    siginfo_t si = { 0 };
+    int r = waitid(P_PID, pid, &si, WEXITED);
+    printf("waitid: %d, same pid %d, code exited %d, status %d\n", r, si.si_pid == pid,
+           si.si_code == CLD_EXITED, si.si_status);
     return 0;
 }
