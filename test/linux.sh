@@ -11,7 +11,7 @@
 # a scratch directory as its argument; the outputs and exit statuses must be identical
 # (differential). The same boot traces basics-musl to COM2 (its lines must carry Linux call
 # names) and then runs /linux/hostile, which must report only ok lines and leave the kernel
-# standing.
+# standing with every page and heap byte back (/bin/free before and after).
 set -u
 build=build out= smp=2 mem=512M
 while [ $# -gt 0 ]; do
@@ -46,7 +46,7 @@ rm -rf "$scratch"
 # 2. One boot: every program (run-all.sh), traced basics-musl on COM2, then hostile.
 img=$out/linux.img
 cp --sparse=always "$build/linux/spindle.img" "$img"
-printf '%s\n' 'qemu_exit trace=basics-musl trace_port=com2 -- /bin/sh -c "/bin/sh /linux/run-all.sh; /linux/hostile"' > "$out/cmdline.txt"
+printf '%s\n' 'qemu_exit trace=basics-musl trace_port=com2 -- /bin/sh -c "/bin/sh /linux/run-all.sh; free; /linux/hostile; free"' > "$out/cmdline.txt"
 mcopy -o -i "$img@@1M" "$out/cmdline.txt" ::/spindle/cmdline.txt
 start=$(date +%s)
 sh tools/qemu.sh --image "$img" --smp "$smp" --mem "$mem" --log "$out/com1.log" \
@@ -60,7 +60,7 @@ if [ "$status" = 33 ]; then pass linux.boot-exits-33; else fail linux.boot-exits
 awk -v dir="$out/spindle" '
     /^=== status / { if (f) print > f; next }
     /^=== / { f = dir "/" substr($0, 5); printf "" > f; next }
-    /^hostile: |^(ok|FAIL) linux\.hostile\./ { f = ""; next }
+    /^hostile: |^(ok|FAIL) linux\.hostile\.|^ +total KiB|^memory |^kernel heap:|^per-process limit:/ { f = ""; next }
     /^init: / { f = "" }
     /^linux: pid / { next }
     f { print > f }
@@ -93,6 +93,13 @@ grep -aE '^(ok|FAIL) linux\.hostile\.' "$out/com1.txt"
 failures=$((failures + $(grep -acE '^FAIL linux\.hostile\.' "$out/com1.txt")))
 if grep -aq '^hostile: done' "$out/com1.txt"; then pass linux.hostile.finished
 else fail linux.hostile.finished "hostile did not get to its end"; fi
+# The leak check: free memory and kernel heap (native /bin/free) before and after hostile.
+mem=$(grep -a -e '^memory ' -e '^kernel heap:' "$out/com1.txt")
+if [ "$(echo "$mem" | wc -l)" = 4 ] && [ "$(echo "$mem" | sed -n 1,2p)" = "$(echo "$mem" | sed -n 3,4p)" ]; then
+    pass linux.hostile.no-leak
+else
+    fail linux.hostile.no-leak "memory before/after hostile: $(echo $mem)"
+fi
 if grep -aq '^linux: pid [0-9]* (hostile): syscall 27 mincore not implemented$' "$out/com1.txt"; then
     pass linux.enosys-console-line
 else

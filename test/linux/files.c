@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/select.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -74,6 +75,16 @@ int main(int argc, char **argv)
     printf("fstat size %lld\n", (long long)st.st_size);
     close(fd);
 
+    int in = open("a.txt", O_RDONLY), out = open("copy.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    off_t off = 5;
+    ssize_t sent = sendfile(out, in, &off, 100000);
+    printf("sendfile: %zd bytes, offset now %lld, input position %lld\n", sent, (long long)off,
+           (long long)lseek(in, 0, SEEK_CUR));
+    close(in);
+    close(out);
+    stat("copy.txt", &st);
+    printf("copy size %lld\n", (long long)st.st_size);
+    unlink("copy.txt");
     mkdir("sub", 0755);
     mkdir("sub/deeper", 0755);
     rename("a.txt", "sub/b.txt");
