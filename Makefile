@@ -455,13 +455,21 @@ $(LINUX_DIR)/hostile: test/linux-hostile/hostile.c
 	@mkdir -p $(dir $@)
 	musl-gcc $(LINUX_CFLAGS) -static $< -o $@
 
-$(LINUX_DIR)/root.tar: $(ROOT_TAR) $(LINUX_BINS) $(LINUX_DIR)/hostile
+# Debian's busybox-static (/bin/busybox, glibc static) runs the commands of
+# test/linux/busybox.cmds (@IN@: test/linux/busybox-input.txt) as busybox-N.
+BUSYBOX := /bin/busybox
+$(LINUX_DIR)/root.tar: $(ROOT_TAR) $(LINUX_BINS) $(LINUX_DIR)/hostile test/linux/busybox.cmds \
+        test/linux/busybox-input.txt
 	@rm -rf $(LINUX_DIR)/root && mkdir -p $(LINUX_DIR)/root/linux
 	@cp $(LINUX_BINS) $(LINUX_DIR)/hostile $(LINUX_DIR)/root/linux/
 	@strip --strip-debug $(LINUX_DIR)/root/linux/*
+	@cp $(BUSYBOX) test/linux/busybox-input.txt $(LINUX_DIR)/root/linux/
 	@for b in $(notdir $(LINUX_BINS)); do \
 	    printf 'echo "=== %s"\n/linux/%s /tmp/lx-%s > /tmp/out-%s 2> /dev/null\necho "=== status $$?"\ncat /tmp/out-%s\n' \
 	        $$b $$b $$b $$b $$b; done > $(LINUX_DIR)/root/linux/run-all.sh
+	@n=0; sed 's|@IN@|/linux/busybox-input.txt|g' test/linux/busybox.cmds | while IFS= read -r c; do \
+	    n=$$((n + 1)); printf 'echo "=== busybox-%s"\n/linux/busybox %s > /tmp/out-bb 2> /dev/null\necho "=== status $$?"\ncat /tmp/out-bb\n' \
+	        $$n "$$c"; done >> $(LINUX_DIR)/root/linux/run-all.sh
 	@cp $(ROOT_TAR) $@.new
 	@tar --format=ustar --owner=0 --group=0 --mtime=@0 -rf $@.new -C $(LINUX_DIR)/root linux
 	@mv $@.new $@

@@ -9,7 +9,8 @@
 # -static, as musl static PIEs and with gcc -static, and BUILD/linux/spindle.img, whose root
 # has them in /linux with run-all.sh). Each program runs here on the host and on Spindle with
 # a scratch directory as its argument; the outputs and exit statuses must be identical
-# (differential). The same boot traces basics-musl to COM2 (its lines must carry Linux call
+# (differential); so must Debian's busybox-static running test/linux/busybox.cmds. The same
+# boot traces basics-musl to COM2 (its lines must carry Linux call
 # names) and then runs /linux/hostile, which must report only ok lines and leave the kernel
 # standing with every page and heap byte back (/bin/free before and after).
 set -u
@@ -42,11 +43,19 @@ for b in $bins; do
     { echo "=== status $?"; cat "$out/host/$b.out"; } > "$out/host/$b"
 done
 rm -rf "$scratch"
+# Debian's busybox-static with the commands of test/linux/busybox.cmds, as busybox-N.
+n=0
+while IFS= read -r c; do
+    n=$((n + 1)); b=busybox-$n; bins="$bins $b"
+    c=$(printf '%s' "$c" | sed "s|@IN@|test/linux/busybox-input.txt|g")
+    sh -c "/bin/busybox $c" > "$out/host/$b.out" 2> /dev/null
+    { echo "=== status $?"; cat "$out/host/$b.out"; } > "$out/host/$b"
+done < test/linux/busybox.cmds
 
 # 2. One boot: every program (run-all.sh), traced basics-musl on COM2, then hostile.
 img=$out/linux.img
 cp --sparse=always "$build/linux/spindle.img" "$img"
-printf '%s\n' 'qemu_exit trace=basics-musl trace_port=com2 -- /bin/sh -c "/bin/sh /linux/run-all.sh; free; /linux/hostile; free"' > "$out/cmdline.txt"
+printf '%s\n' 'qemu_exit trace=basics-musl trace_port=com2 -- /bin/sh -c "/bin/sh /linux/run-all.sh; free; /linux/hostile; sleep 0.5; free"' > "$out/cmdline.txt"
 mcopy -o -i "$img@@1M" "$out/cmdline.txt" ::/spindle/cmdline.txt
 start=$(date +%s)
 sh tools/qemu.sh --image "$img" --smp "$smp" --mem "$mem" --log "$out/com1.log" \
