@@ -23,11 +23,13 @@ static void linux_report_missing(uint64_t nr)
 {
     process_t *p = process_current();
     const char *name = nr < LINUX_NR_COUNT ? linux_syscall_meta[nr].name : NULL;
-    if (nr < 64 * sizeof p->enosys_seen / sizeof p->enosys_seen[0]) {
-        uint64_t bit = 1ULL << (nr % 64);
-        if (__atomic_fetch_or(&p->enosys_seen[nr / 64], bit, __ATOMIC_RELAXED) & bit)
-            return;
-    }
+    /* Numbers past the bitmap share its last bit: one line for all of them, so no number
+     * can make the console print without end. */
+    const uint64_t bits = 64 * sizeof p->enosys_seen / sizeof p->enosys_seen[0];
+    uint64_t at = nr < bits ? nr : bits - 1;
+    uint64_t bit = 1ULL << (at % 64);
+    if (__atomic_fetch_or(&p->enosys_seen[at / 64], bit, __ATOMIC_RELAXED) & bit)
+        return;
     kprintf("linux: pid %lu (%s): syscall %lu %s not implemented\n", (unsigned long)p->pid,
             p->name, (unsigned long)nr, name ? name : "(unknown)");
 }

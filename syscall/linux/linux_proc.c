@@ -11,6 +11,7 @@
 #include "mm/heap.h"
 #include "sched/exec.h"
 #include "sched/sched.h"
+#include "sched/thread.h"
 #include "syscall/linux/linux.h"
 #include "syscall/sys_file.h"
 #include "syscall/syscall_ctx.h"
@@ -197,20 +198,48 @@ int64_t linux_sys_wait4(int64_t pid, void *ustatus, uint64_t options, void *rusa
     return (int64_t)got;
 }
 
-/* The signal ends the process (no handlers run yet) and shows in its status. */
+/* No handler ever runs yet, so a signal does what its default action does: signals whose
+ * default is to be ignored (SIGCHLD, SIGCONT, SIGURG, SIGWINCH) change nothing; every other
+ * one ends the process, and its number shows in the wait status. Signal 0 only checks. */
+static int64_t linux_signal_process(uint64_t pid, int64_t sig)
+{
+    if (sig < 0 || sig > LINUX_NSIG)
+        return -EINVAL;
+    process_info_t info;
+    bool alive = process_info(pid, &info) && info.state == PROCESS_ALIVE;
+    if (sig == 0 || sig == LINUX_SIGCHLD || sig == 18 || sig == 23 || sig == 28)
+        return alive ? 0 : -ESRCH;
+    return -process_kill(pid, (uint64_t)sig);
+}
+
 int64_t linux_sys_kill(int64_t pid, int64_t sig)
 {
     pid = (int32_t)pid;
-    sig = (int32_t)sig;
-    if (sig < 0 || sig > LINUX_NSIG)
-        return -EINVAL;
     if (pid <= 0)
         return -EPERM; /* process groups and "everyone": not offered */
-    if (sig == 0) {
-        process_info_t info;
-        return process_info((uint64_t)pid, &info) && info.state == PROCESS_ALIVE ? 0 : -ESRCH;
-    }
-    return -process_kill((uint64_t)pid, (uint64_t)sig);
+    return linux_signal_process((uint64_t)pid, (int32_t)sig);
+}
+
+/* A signal to one thread: it can only be one of the caller's own (raise, abort), and it acts
+ * on the whole process, as a signal without a handler does on Linux. */
+int64_t linux_sys_tgkill(int64_t tgid, int64_t tid, int64_t sig)
+{
+    process_t *self = process_current();
+    tgid = (int32_t)tgid;
+    tid = (int32_t)tid;
+    if (tgid <= 0 || tid <= 0)
+        return -EINVAL;
+    if ((uint64_t)tgid != self->pid)
+        return -ESRCH;
+    uint64_t f = sched_lock();
+    bool mine = thread_find(self, (uint64_t)tid) != NULL;
+    sched_unlock(f);
+    return mine ? linux_signal_process(self->pid, (int32_t)sig) : -ESRCH;
+}
+
+int64_t linux_sys_tkill(int64_t tid, int64_t sig)
+{
+    return linux_sys_tgkill((int64_t)process_current()->pid, tid, sig);
 }
 
 /* waitid with WEXITED only (nothing stops or continues here); the siginfo_t it fills is 128

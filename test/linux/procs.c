@@ -13,6 +13,12 @@ extern char **environ;
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "abort") == 0)
+        abort();
+    if (argc > 1 && strcmp(argv[1], "sleep") == 0) {
+        sleep(30);
+        return 0;
+    }
     if (argc > 2 && strcmp(argv[1], "child") == 0) {
         printf("child: argv[2] %s, env SPINDLE_TEST=%s\n", argv[2], getenv("SPINDLE_TEST") ? getenv("SPINDLE_TEST") : "(unset)");
         return atoi(argv[2]);
@@ -39,5 +45,13 @@ int main(int argc, char **argv)
     int r = waitid(P_PID, pid, &si, WEXITED);
     printf("waitid: %d, same pid %d, code exited %d, status %d\n", r, si.si_pid == pid,
            si.si_code == CLD_EXITED, si.si_status);
+    posix_spawn(&pid, argv[0], NULL, NULL, (char *[]){ argv[0], "abort", NULL }, cenv);
+    waitpid(pid, &st, 0);
+    printf("abort: signaled %d, signal %d\n", WIFSIGNALED(st), WTERMSIG(st));
+    posix_spawn(&pid, argv[0], NULL, NULL, (char *[]){ argv[0], "sleep", NULL }, cenv);
+    int k = kill(pid, SIGTERM);
+    waitpid(pid, &st, 0);
+    printf("kill: %d, signaled %d, signal %d\n", k, WIFSIGNALED(st), WTERMSIG(st));
+    printf("kill 0 on a reaped child: %d\n", kill(pid, 0));
     return 0;
 }
