@@ -37,11 +37,11 @@ all: image
 
 # ---------------------------------------------------------------- kernel
 KERNEL_DIRS := kernel kernel/arch kernel/console kernel/lib kernel/acpi kernel/time \
-               syscall mm sched kernel/trace kernel/fs kernel/pci kernel/usb
+               syscall syscall/linux mm sched kernel/trace kernel/fs kernel/pci kernel/usb
 KERNEL_C    := $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c))
 KERNEL_S    := $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.S))
 KERNEL_OBJS := $(patsubst %,$(BUILD)/k/%.o,$(basename $(KERNEL_C) $(KERNEL_S))) $(BUILD)/k/font.o \
-               $(BUILD)/k/gen/syscall_meta.o
+               $(BUILD)/k/gen/syscall_meta.o $(BUILD)/k/gen/linux_syscall_table.o
 
 # The console font is converted at build time from a PSF font Debian ships (package console-setup-linux),
 # so no font data is kept in the tree.
@@ -149,17 +149,27 @@ GEN           := $(BUILD)/gen
 SYSCALL_SPEC  := include/spindle/syscalls.spec
 SYSCALL_STAMP := $(GEN)/syscalls.stamp
 SYSCALL_GEN   := $(GEN)/include/spindle/syscall_nums.h $(GEN)/include/spindle/syscall_stubs.h \
-                 $(GEN)/syscall_stubs.S $(GEN)/syscall_meta.c $(GEN)/abi-table.md
+                 $(GEN)/syscall_stubs.S $(GEN)/syscall_meta.c $(GEN)/abi-table.md \
+                 $(GEN)/include/spindle/linux_syscalls.h $(GEN)/linux_syscall_table.c \
+                 $(GEN)/linux-abi-table.md
 
-$(SYSCALL_STAMP): $(SYSCALL_SPEC) tools/gen-syscalls.sh
+# The Linux ABI (docs/linux-abi.md) has its own spec, include/spindle/linux_syscalls.spec: the
+# same generator makes its dispatch table, handler prototypes, tracer names and doc table.
+LINUX_SPEC    := include/spindle/linux_syscalls.spec
+
+$(SYSCALL_STAMP): $(SYSCALL_SPEC) $(LINUX_SPEC) tools/gen-syscalls.sh
 	@mkdir -p $(GEN)
 	sh tools/gen-syscalls.sh $(SYSCALL_SPEC) $(GEN)
+	sh tools/gen-syscalls.sh --linux $(LINUX_SPEC) $(GEN)
 	@touch $@
 $(SYSCALL_GEN): $(SYSCALL_STAMP)
 
 KERNEL_CFLAGS += -I$(GEN)/include
 $(KERNEL_OBJS) $(BUILD)/k/ksyms-empty.o $(BUILD)/k/ksyms.o: | $(SYSCALL_STAMP)
 $(BUILD)/k/gen/syscall_meta.o: $(GEN)/syscall_meta.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+$(BUILD)/k/gen/linux_syscall_table.o: $(GEN)/linux_syscall_table.c
 	@mkdir -p $(dir $@)
 	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
@@ -217,6 +227,8 @@ apps: $(APPS)
 abi-doc: $(SYSCALL_STAMP)
 	sh tools/gen-syscalls.sh --splice docs/abi.md $(GEN)/abi-table.md > $(GEN)/abi.md.new
 	mv $(GEN)/abi.md.new docs/abi.md
+	sh tools/gen-syscalls.sh --splice docs/linux-abi.md $(GEN)/linux-abi-table.md > $(GEN)/linux-abi.md.new
+	mv $(GEN)/linux-abi.md.new docs/linux-abi.md
 
 host-test: $(SYSCALL_STAMP)
 
@@ -269,7 +281,8 @@ HOOK_IMG      := $(BUILD)/bench/getpid-hook.img
 NOHOOK_IMG    := $(BUILD)/bench/getpid-nohook.img
 NOHOOK_CFLAGS  = $(KERNEL_CFLAGS) -DSPINDLE_NO_TRACE_HOOK
 NOHOOK_OBJS   := $(patsubst %,$(NOHOOK_DIR)/%.o,$(basename $(KERNEL_C) $(KERNEL_S))) \
-                 $(BUILD)/k/font.o $(BUILD)/k/gen/syscall_meta.o
+                 $(BUILD)/k/font.o $(BUILD)/k/gen/syscall_meta.o \
+                 $(BUILD)/k/gen/linux_syscall_table.o
 
 $(NOHOOK_DIR)/%.o: %.c $(BUILD)/kernel.flags | $(SYSCALL_STAMP)
 	@mkdir -p $(dir $@)
@@ -408,6 +421,68 @@ matrix: deps $(IMG)
 	-@$(MAKE) --no-print-directory BUILD=$(BUILD) fb-text >/dev/null 2>&1
 	bash tools/matrix.sh --build $(BUILD) $(if $(filter 1,$(QUICK)),--quick)
 
+# ---------------------------------------------------------------- (linux) Linux programs for test/linux.sh
+# Each test/linux/NAME.c is built three ways with Debian's toolchains: NAME-musl (musl-gcc
+# -static), NAME-musl-pie (static PIE: musl's rcrt1.o linked with ld -static -pie, because
+# Debian's musl-gcc -static-pie makes a dynamically linked file) and NAME-glibc (gcc -static).
+# test/linux.sh runs them on this host and, from one boot of $(LINUX_IMG), on Spindle, and
+# compares the outputs. test/linux-hostile/hostile.c (Spindle only: junk to every call) is
+# /linux/hostile. The image is the normal one with /linux (the programs and run-all.sh, the
+# list the boot runs) appended to its root archive.
+LINUX_DIR   := $(BUILD)/linux
+LINUX_IMG   := $(LINUX_DIR)/spindle.img
+LINUX_TESTS := $(sort $(basename $(notdir $(wildcard test/linux/*.c))))
+LINUX_BINS  := $(foreach t,$(LINUX_TESTS),$(LINUX_DIR)/bin/$(t)-musl $(LINUX_DIR)/bin/$(t)-musl-pie \
+                 $(LINUX_DIR)/bin/$(t)-glibc)
+LINUX_CFLAGS := -std=gnu17 -O2 -Wall -Wextra -Werror
+MUSL_LIB    := /usr/lib/x86_64-linux-musl
+LIBGCC       = $(shell $(CC) -print-libgcc-file-name)
+GCC_CRT      = $(dir $(LIBGCC))
+
+$(LINUX_DIR)/bin/%-musl: test/linux/%.c
+	@mkdir -p $(dir $@)
+	musl-gcc $(LINUX_CFLAGS) -static $< -o $@ -lm -lpthread
+$(LINUX_DIR)/obj/%-pie.o: test/linux/%.c
+	@mkdir -p $(dir $@)
+	musl-gcc $(LINUX_CFLAGS) -fPIE -c $< -o $@
+$(LINUX_DIR)/bin/%-musl-pie: $(LINUX_DIR)/obj/%-pie.o
+	$(LD) -static -pie --no-dynamic-linker -z text -o $@ $(MUSL_LIB)/rcrt1.o $(MUSL_LIB)/crti.o \
+	    $(GCC_CRT)crtbeginS.o $< -L$(MUSL_LIB) -lm -lpthread -lc $(LIBGCC) $(GCC_CRT)crtendS.o \
+	    $(MUSL_LIB)/crtn.o
+$(LINUX_DIR)/bin/%-glibc: test/linux/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(LINUX_CFLAGS) -static $< -o $@ -lm -lpthread
+
+$(LINUX_DIR)/hostile: test/linux-hostile/hostile.c
+	@mkdir -p $(dir $@)
+	musl-gcc $(LINUX_CFLAGS) -static $< -o $@
+
+# Debian's busybox-static (/bin/busybox, glibc static) runs the commands of
+# test/linux/busybox.cmds (@IN@: test/linux/busybox-input.txt) as busybox-N.
+BUSYBOX := /bin/busybox
+$(LINUX_DIR)/root.tar: $(ROOT_TAR) $(LINUX_BINS) $(LINUX_DIR)/hostile test/linux/busybox.cmds \
+        test/linux/busybox-input.txt
+	@rm -rf $(LINUX_DIR)/root && mkdir -p $(LINUX_DIR)/root/linux
+	@cp $(LINUX_BINS) $(LINUX_DIR)/hostile $(LINUX_DIR)/root/linux/
+	@strip --strip-debug $(LINUX_DIR)/root/linux/*
+	@cp $(BUSYBOX) test/linux/busybox-input.txt $(LINUX_DIR)/root/linux/
+	@for b in $(notdir $(LINUX_BINS)); do \
+	    printf 'echo "=== %s"\n/linux/%s /tmp/lx-%s > /tmp/out-%s 2> /dev/null\necho "=== status $$?"\ncat /tmp/out-%s\n' \
+	        $$b $$b $$b $$b $$b; done > $(LINUX_DIR)/root/linux/run-all.sh
+	@n=0; sed 's|@IN@|/linux/busybox-input.txt|g' test/linux/busybox.cmds | while IFS= read -r c; do \
+	    n=$$((n + 1)); printf 'echo "=== busybox-%s"\n/linux/busybox %s > /tmp/out-bb 2> /dev/null\necho "=== status $$?"\ncat /tmp/out-bb\n' \
+	        $$n "$$c"; done >> $(LINUX_DIR)/root/linux/run-all.sh
+	@cp $(ROOT_TAR) $@.new
+	@tar --format=ustar --owner=0 --group=0 --mtime=@0 -rf $@.new -C $(LINUX_DIR)/root linux
+	@mv $@.new $@
+
+$(LINUX_IMG): $(LOADER) $(KERNEL) $(LINUX_DIR)/root.tar $(BUILD)/cmdline.txt tools/mkimage.sh
+	sh tools/mkimage.sh $@ $(LOADER) $(KERNEL) $(LINUX_DIR)/root.tar $(BUILD)/cmdline.txt
+
+.PRECIOUS: $(LINUX_DIR)/obj/%-pie.o
+.PHONY: linux-test
+linux-test: $(LINUX_IMG)
+
 # ---------------------------------------------------------------- run, test, deps
 deps:
 	@sh tools/deps.sh
@@ -441,7 +516,7 @@ screenshot:
 host-test:
 	@$(MAKE) --no-print-directory -f test/host/host.mk BUILD=$(BUILD)
 
-test: deps image
+test: deps image linux-test
 	@bash test/run.sh --build $(BUILD) --smp $(SMP) --mem $(MEM)
 
 # The long fuzzer run: 10 million random calls with the leak check (-L). SEED=n to repeat one.

@@ -53,7 +53,8 @@ static int t_load(size_t size, exec_start_t *st)
     if (!as)
         return -1;
     exec_start_t dummy;
-    int r = exec_load(as, t_file, size, argv, 2, st ? st : &dummy);
+    exec_args_t args = { .argv = argv, .argc = 2, .execfn = argv[0] };
+    int r = exec_load(as, t_file, size, &args, st ? st : &dummy);
     aspace_destroy(as);
     return r;
 }
@@ -71,7 +72,8 @@ KTEST(exec_loads_a_good_file_with_a_sysv_stack)
     aspace_t *as = aspace_create();
     KTEST_EXPECT(as);
     exec_start_t st;
-    int r = exec_load(as, t_file, T_FILE_SIZE, argv, 2, &st);
+    exec_args_t args = { .argv = argv, .argc = 2, .execfn = argv[0] };
+    int r = exec_load(as, t_file, T_FILE_SIZE, &args, &st);
     uint64_t code = aspace_translate(as, T_VADDR);
     bool code_ok = code && memcmp(phys_to_virt(code), "\xeb\xfe", 2) == 0;
     bool bss_mapped = aspace_translate(as, T_VADDR + 0x1fff) != 0;
@@ -95,6 +97,8 @@ KTEST(exec_loads_a_good_file_with_a_sysv_stack)
     KTEST_EXPECT(st.stack_pointer < EXEC_STACK_TOP && st.stack_pointer > EXEC_STACK_TOP - EXEC_STACK_SIZE);
     KTEST_EXPECT(argc == 2 && argv1_ok && nulls);
     KTEST_EXPECT(entry_aux == T_VADDR && pagesz_aux == 4096);
+    KTEST_EXPECT(st.abi == EXEC_ABI_LINUX); /* no Spindle note: a Linux program */
+    KTEST_EXPECT(st.image_end == T_VADDR + 0x2000);
 }
 
 KTEST(exec_rejects_bad_files_with_enoexec)

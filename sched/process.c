@@ -105,14 +105,70 @@ static const char *path_basename(const char *path)
     return b;
 }
 
+static void process_vfork_wait(process_t *child);
+
+/* Gives p its pid and makes it a child of parent (visible to wait and procfs). */
+static void process_link_child(process_t *parent, process_t *p)
+{
+    uint64_t f = sched_lock();
+    p->pid = next_pid++;
+    p->parent = parent;
+    p->next_sibling = parent->children;
+    parent->children = p;
+    table_add(p);
+    sched_unlock(f);
+}
+
+/* The absolute form of path (relative ones from dir), kmalloc'ed; NULL when memory is short
+ * or dir has no path. */
+char *process_exe_path(vnode_t *dir, const char *path)
+{
+    char *abs = kmalloc(VFS_PATH_MAX);
+    if (!abs)
+        return NULL;
+    size_t len = 0;
+    if (path[0] != '/') {
+        if (vfs_path_of(dir, abs, VFS_PATH_MAX)) {
+            kfree(abs);
+            return NULL;
+        }
+        len = strlen(abs);
+        if (len > 1 && len < VFS_PATH_MAX - 1)
+            abs[len++] = '/';
+        else if (len == 1)
+            len = 1;
+    }
+    strlcpy(abs + len, path, VFS_PATH_MAX - len);
+    return abs;
+}
+
 /* Programs are read whole from the file system (relative paths from the child's working
  * directory); one over this size is not loadable. */
 #define PROCESS_PROGRAM_MAX (64ULL << 20)
 
+/* Reads the program at path (from dir) and loads it into a new address space: 0 and *out,
+ * or ENOENT, ENOEXEC, E2BIG, ENOMEM. Shared by spawn and exec. */
+static int process_load(vnode_t *dir, const char *path, const exec_args_t *args, aspace_t **out,
+                        exec_start_t *start)
+{
+    uint8_t *file;
+    size_t size;
+    int err = vfs_read_whole(dir, path, PROCESS_PROGRAM_MAX, &file, &size);
+    if (err)
+        return err == EFBIG ? ENOEXEC : err == ENOTDIR ? ENOENT : err;
+    aspace_t *as = aspace_create();
+    err = as ? exec_load(as, file, size, args, start) : ENOMEM;
+    kfree(file);
+    if (err) {
+        aspace_destroy(as);
+        return err;
+    }
+    *out = as;
+    return 0;
+}
+
 uint64_t process_spawn(process_t *parent, const spawn_request_t *req, int *err)
 {
-    uint8_t *file = NULL;
-    size_t size;
     exec_start_t start;
     process_t *p = NULL;
     aspace_t *as = NULL;
@@ -120,34 +176,30 @@ uint64_t process_spawn(process_t *parent, const spawn_request_t *req, int *err)
     *err = EAGAIN;
     if (!(slot = process_slot_take()))
         goto fail;
-    *err = vfs_read_whole(req->cwd ? req->cwd : vfs_root(), req->path, PROCESS_PROGRAM_MAX,
-                          &file, &size);
-    if (*err) {
-        if (*err == EFBIG || *err == ENOTDIR)
-            *err = *err == EFBIG ? ENOEXEC : ENOENT;
+    exec_args_t args = { .argv = req->argv, .argc = req->argc, .envp = req->envp,
+                         .envc = req->envc, .execfn = req->path };
+    *err = process_load(req->cwd ? req->cwd : vfs_root(), req->path, &args, &as, &start);
+    if (*err)
         goto fail;
-    }
     *err = ENOMEM;
-    as = aspace_create();
     p = kzalloc(sizeof *p);
-    if (!as || !p)
+    if (!p)
         goto fail;
-    *err = exec_load(as, file, size, req->argv, req->argc, &start);
-    kfree(file);
-    file = NULL;
-    if (!*err && req->share_from)
-        *err = aspace_share_into(as, req->share_from);
+    *err = req->share_from ? aspace_share_into(as, req->share_from) : 0;
     if (*err)
         goto fail;
     strlcpy(p->name, path_basename(req->path), sizeof p->name);
     p->state = PROCESS_ALIVE;
     p->aspace = as;
+    p->abi = (uint8_t)start.abi;
+    p->brk_start = p->brk_end = start.image_end;
     p->fdt = req->fdt;
     p->cwd = req->cwd;
     if (!p->cwd) {
         p->cwd = vfs_root();
         vnode_get(p->cwd);
     }
+    p->exe_path = process_exe_path(p->cwd, req->path);
     *err = thread_slot_take(p);
     if (*err)
         goto fail;
@@ -157,19 +209,12 @@ uint64_t process_spawn(process_t *parent, const spawn_request_t *req, int *err)
         *err = ENOMEM;
         goto fail;
     }
-    uint64_t f = sched_lock();
-    p->pid = next_pid++;
-    p->parent = parent;
-    p->next_sibling = parent->children;
-    parent->children = p;
-    table_add(p);
-    sched_unlock(f);
+    process_link_child(parent, p);
     *err = 0;
     trace_process_started(parent, p, req->argv, req->argc);
     sched_start(p->main_thread);
     return p->pid;
 fail:
-    kfree(file);
     if (p && p->cwd) /* the thread failed: the request's table and cwd were taken over */
         vnode_put(p->cwd);
     else if (req->cwd)
@@ -178,10 +223,126 @@ fail:
     aspace_destroy(as);
     if (thread_slot)
         thread_slot_release(p);
+    if (p)
+        kfree(p->exe_path);
     kfree(p);
     if (slot)
         process_slot_release();
     return 0;
+}
+
+int process_exec(const spawn_request_t *req, exec_start_t *start)
+{
+    process_t *p = process_current();
+    thread_t *self = sched_current();
+    aspace_t *as;
+    if (p->thread_count > 1)
+        return EBUSY; /* the other threads would have to be ended first: not offered */
+    exec_args_t args = { .argv = req->argv, .argc = req->argc, .envp = req->envp,
+                         .envc = req->envc, .execfn = req->path };
+    int err = process_load(p->cwd, req->path, &args, &as, start);
+    if (err)
+        return err;
+    char *exe = process_exe_path(p->cwd, req->path);
+    uint64_t f = sched_lock();
+    aspace_t *old = p->aspace;
+    bool borrowed = p->vfork_parent != NULL;
+    p->aspace = as;
+    aspace_switch(old, as, self->cpu);
+    strlcpy(p->name, path_basename(req->path), sizeof p->name);
+    p->abi = (uint8_t)start->abi;
+    p->brk_start = p->brk_end = start->image_end;
+    process_vfork_release(p);
+    sched_unlock(f);
+    if (!borrowed)
+        aspace_destroy(old);
+    kfree(p->exe_path);
+    p->exe_path = exe;
+    kfree(p->sigactions); /* handlers do not survive exec */
+    p->sigactions = NULL;
+    self->exit_word = 0;  /* words and stacks of the old image mean nothing now */
+    self->ustack_base = self->ustack_len = 0;
+    fdtable_close_marked(p->fdt);
+    return 0;
+}
+
+/* Scheduler lock held. Gives a vfork parent its address space back and wakes it. */
+void process_vfork_release(process_t *p)
+{
+    if (!p->vfork_parent)
+        return;
+    p->vfork_parent = NULL;
+    sched_wake_all(&p->vfork_waiters);
+}
+
+uint64_t process_vfork(uint64_t sp, int *err)
+{
+    process_t *parent = process_current(), *p = NULL;
+    thread_t *self = sched_current();
+    bool thread_slot = false;
+    *err = EAGAIN;
+    if (!process_slot_take())
+        return 0;
+    *err = ENOMEM;
+    if (!(p = kzalloc(sizeof *p)) || !(p->fdt = fdtable_copy(parent->fdt)))
+        goto fail;
+    memcpy(p->name, parent->name, sizeof p->name);
+    p->state = PROCESS_ALIVE;
+    p->aspace = parent->aspace; /* borrowed until the child execs or exits */
+    p->vfork_parent = parent;
+    p->abi = parent->abi;
+    p->brk_start = parent->brk_start;
+    p->brk_end = parent->brk_end;
+    p->cwd = vfs_cwd_get(&parent->cwd);
+    if (parent->exe_path)
+        p->exe_path = process_exe_path(p->cwd, parent->exe_path);
+    if ((*err = thread_slot_take(p)) != 0)
+        goto fail;
+    thread_slot = true;
+    p->main_thread = thread_create_user(p, p->name, 0, sp);
+    if (!p->main_thread) {
+        *err = ENOMEM;
+        goto fail;
+    }
+    thread_frame_copy(p->main_thread, self, sp);
+    process_link_child(parent, p);
+    uint64_t pid = p->pid;
+    trace_process_started(parent, p, NULL, 0);
+    uint64_t f = sched_lock();
+    sched_start(p->main_thread);
+    process_vfork_wait(p);
+    sched_unlock(f);
+    *err = 0;
+    return pid;
+fail:
+    if (thread_slot)
+        thread_slot_release(p);
+    if (p) {
+        if (p->cwd)
+            vnode_put(p->cwd);
+        fdtable_destroy(p->fdt);
+        kfree(p->exe_path);
+    }
+    kfree(p);
+    process_slot_release();
+    return 0;
+}
+
+/* Scheduler lock held. The vforking thread sleeps until child gives the space back. It
+ * cannot leave before that, even when its own process is killed: the space would be freed
+ * under the child. So a kill of the parent ends the child, and the wait goes on until the
+ * child's exit releases the space. */
+static void process_vfork_wait(process_t *child)
+{
+    process_t *parent = process_current();
+    while (child->vfork_parent) {
+        sched_wait(&child->vfork_waiters);
+        if (parent->kill_pending && child->vfork_parent && !child->kill_pending) {
+            child->kill_pending = true;
+            child->kill_status = parent->kill_status;
+            thread_interrupt_all(child);
+        }
+    }
 }
 
 static void child_unlink(process_t *parent, process_t *c)
@@ -312,11 +473,18 @@ void process_exit_current(uint64_t status)
     p->fdt = NULL;
     vnode_put(p->cwd);
     p->cwd = NULL;
+    kfree(p->sigactions);
+    p->sigactions = NULL;
+    kfree(p->exe_path);
+    p->exe_path = NULL;
     ASSERT(sched_lock_held()); /* nothing may switch to this space from here on */
     aspace_t *as = p->aspace;
+    bool borrowed = p->vfork_parent != NULL; /* a vfork child: the space is its parent's */
     p->aspace = NULL;
     aspace_activate(NULL);
-    aspace_destroy(as);
+    process_vfork_release(p);
+    if (!borrowed)
+        aspace_destroy(as);
 
     for (process_t *c = p->children, *next; c; c = next) {
         next = c->next_sibling;

@@ -52,6 +52,18 @@ typedef struct process {
     struct fdtable *fdt;            /* descriptors (kernel/fs/fdtable.h); NULL once exited */
     struct vnode *cwd;              /* working directory (a reference); NULL once exited */
     struct trace_proc *trace;       /* tracing settings (kernel/trace); NULL when untraced */
+    struct process *vfork_parent;   /* a vfork child still running in this parent's space */
+    thread_queue_t vfork_waiters;   /* the vforking thread, until vfork_parent is NULL */
+    uint8_t abi;                    /* exec_abi_t: the system-call ABI its program speaks */
+    uint64_t brk_start, brk_end;    /* Linux brk(): the heap [start, end) above the image;
+                                     * brk_end changes only by compare-and-swap in brk */
+    void *sigactions;               /* Linux rt_sigaction records (syscall/linux), NULL until
+                                     * the first one; freed with the process or by execve */
+    char *exe_path;                 /* the program's absolute path (Linux /proc/self/exe);
+                                     * kmalloc'ed, NULL when unknown */
+    uint32_t umask;                 /* Linux umask (recorded: files have no modes yet) */
+    uint64_t enosys_seen[8];        /* Linux calls < 512 already reported as missing (atomic
+                                     * bits: one console line per process and call) */
 } process_t;
 
 /* What a new process starts with (all strings are kernel copies). */
@@ -59,6 +71,8 @@ typedef struct {
     const char *path;
     const char *const *argv;        /* argc entries */
     size_t argc;
+    const char *const *envp;        /* envc entries (may be NULL when envc is 0) */
+    size_t envc;
     struct fdtable *fdt;            /* the child's descriptors: process_spawn takes it over */
     struct vnode *cwd;              /* its working directory (a reference, taken over too);
                                      * relative paths resolve from it; NULL: the root */
@@ -73,6 +87,22 @@ process_t *process_current(void);
 /* Starts a child of parent. Returns its pid, or 0 with *err set (ENOENT, ENOEXEC, E2BIG,
  * ENOMEM, EAGAIN: SPINDLE_PROCESS_MAX processes exist already, see spindle/limits.h). */
 uint64_t process_spawn(process_t *parent, const spawn_request_t *req, int *err);
+/* The absolute form of path as seen from directory dir (kmalloc'ed; NULL on failure). */
+char *process_exe_path(struct vnode *dir, const char *path);
+/* Linux execve: replaces the calling process's program by req's (path, argv, envp; fdt and
+ * cwd unused) in a new address space; the old one is freed (or given back to a vfork
+ * parent). Close-on-spawn descriptors are closed. The caller must then start the thread at
+ * start->entry / start->stack_pointer. 0, or ENOENT, ENOEXEC, E2BIG, ENOMEM, EBUSY (other
+ * threads exist), with the process unchanged. */
+struct exec_start;
+int process_exec(const spawn_request_t *req, struct exec_start *start);
+/* Linux vfork: a child process that runs in the caller's address space, from the caller's
+ * registers (RAX 0) on stack sp, with a copy of its descriptors, until it execs or exits;
+ * the calling thread sleeps until then. Returns the child's pid, or 0 with *err (EAGAIN,
+ * ENOMEM). */
+uint64_t process_vfork(uint64_t sp, int *err);
+/* Scheduler lock held: p no longer uses its vfork parent's space (exec, exit). */
+void process_vfork_release(process_t *p);
 /* Waits for child pid (WAIT_ANY: any). Returns its pid and stores its status, 0 when
  * nohang and none has ended, or ERR with *err = ECHILD. */
 uint64_t process_wait(process_t *parent, uint64_t pid, bool nohang, uint64_t *status, int *err);

@@ -85,6 +85,8 @@ typedef struct thread {
 
     uint64_t ustack_base, ustack_len; /* user stack region the kernel made (thread.c), or 0 */
     uint64_t exit_word;       /* user word cleared + woken when the thread ends (0: none) */
+    uint64_t sigmask;         /* Linux rt_sigprocmask: recorded, no delivery yet */
+    uint64_t robust_list;     /* Linux set_robust_list head: recorded, not walked yet */
 
     /* x87/SSE/AVX state of user code (XSAVE or FXSAVE image, 64-byte aligned), swapped on
      * every switch: the kernel itself never touches these registers (-mgeneral-regs-only). */

@@ -104,6 +104,16 @@ void thread_exit_notify(void)
         futex_wake(p->aspace, word, 1);
 }
 
+void thread_exit_current(uint64_t last_status)
+{
+    thread_exit_notify();
+    uint64_t f = sched_lock();
+    if (thread_leave_process())
+        sched_exit_current();
+    sched_unlock(f);
+    process_exit_current(last_status);
+}
+
 thread_t *thread_find(process_t *p, uint64_t tid)
 {
     for (thread_t *t = p->threads; t; t = t->proc_next)
@@ -181,6 +191,57 @@ uint64_t thread_spawn_user(uint64_t entry, uint64_t arg, uint64_t stack, int *er
     t->weight = self->weight;
     sched_start(t);
     return t->tid;
+}
+
+void thread_frame_copy(thread_t *t, thread_t *from, uint64_t sp)
+{
+    /* The registers as the SYSCALL saved them; only the segments the kernel chooses, RAX (0
+     * in the child) and RSP differ. */
+    interrupt_frame_t *f = thread_user_frame(t);
+    uint64_t cs = f->cs, ss = f->ss;
+    *f = *thread_user_frame(from);
+    f->cs = cs;
+    f->ss = ss;
+    f->rflags |= RFLAGS_IF;
+    f->rax = 0;
+    f->rsp = sp;
+    t->fs_base = rdmsr(MSR_FS_BASE); /* from is the running thread: its bases are live */
+    t->gs_base = rdmsr(MSR_GS_BASE);
+    t->sigmask = from->sigmask;
+    t->nice = from->nice;
+    t->weight = from->weight;
+}
+
+uint64_t thread_clone_user(uint64_t sp, uint64_t fs_base, uint64_t exit_word,
+                           const uint64_t tid_words[2], int *err)
+{
+    process_t *p = process_current();
+    thread_t *self = sched_current();
+    if (!sp || !uaccess_range_ok(sp, 0) || !uaccess_range_ok(fs_base, 0) ||
+        (exit_word & 3) || (exit_word && !uaccess_range_ok(exit_word, sizeof(uint32_t)))) {
+        *err = EINVAL;
+        return 0;
+    }
+    *err = thread_slot_take(p);
+    if (*err)
+        return 0;
+    thread_t *t = thread_create_user(p, p->name, 0, sp);
+    if (!t) {
+        thread_slot_release(p);
+        *err = ENOMEM;
+        return 0;
+    }
+    thread_frame_copy(t, self, sp);
+    t->fs_base = fs_base;
+    t->exit_word = exit_word;
+    /* Before the thread runs, as Linux does: it may read its own tid from there at once. A
+     * word that cannot be written is the program's loss (Linux ignores it too). */
+    uint32_t tid32 = (uint32_t)t->tid;
+    for (int i = 0; i < 2; i++)
+        if (tid_words[i])
+            (void)copy_to_user((void *)tid_words[i], &tid32, sizeof tid32);
+    sched_start(t);
+    return tid32;
 }
 
 void thread_interrupt_all(process_t *p)

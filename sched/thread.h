@@ -39,6 +39,15 @@ void thread_detach(struct process *p, thread_t *t);
  * at a limit of spindle/limits.h). */
 uint64_t thread_spawn_user(uint64_t entry, uint64_t arg, uint64_t stack, int *err);
 
+/* t (new, not started) will return from the system call the running thread `from` is in,
+ * with from's registers, RAX 0, RSP sp, from's FS/GS bases, signal mask and priority. */
+void thread_frame_copy(thread_t *t, thread_t *from, uint64_t sp);
+/* Linux clone of a thread: a new thread of the calling process that returns from the same
+ * system call with RAX 0, on stack sp, FS base fs_base, and exit_word as its thread_exit_word
+ * (0: none); its tid is stored in the 32-bit user words tid_words[0..1] (0: none) before it
+ * runs. Returns the tid, or 0 with *err (EINVAL for a bad address, EAGAIN, ENOMEM). */
+uint64_t thread_clone_user(uint64_t sp, uint64_t fs_base, uint64_t exit_word,
+                           const uint64_t tid_words[2], int *err);
 /* The calling thread leaves its process. Returns true when other threads remain (then the
  * caller must sched_exit_current()); false when it was the last (the caller ends the
  * process). When the process is being killed, the others are interrupted. */
@@ -47,6 +56,9 @@ bool thread_leave_process(void);
  * calling thread, then clears and wakes its exit word (thread_exit_word), so a joiner that
  * wakes finds the stack gone. */
 void thread_exit_notify(void);
+/* thread_exit: the calling thread ends (exit word first); when it was the last one, its
+ * process ends with last_status. */
+__attribute__((noreturn)) void thread_exit_current(uint64_t last_status);
 /* Wakes every blocked thread of p with EINTR (kill, exit). */
 void thread_interrupt_all(struct process *p);
 

@@ -33,7 +33,7 @@ static uint64_t fd_install(file_t *f, bool clospawn)
 }
 
 /* The directory a relative path starts from: the cwd, or dirfd's directory (+1 ref). */
-static int start_dir(uint64_t dirfd, vnode_t **out)
+int sys_start_dir(uint64_t dirfd, vnode_t **out)
 {
     if (dirfd == AT_FDCWD) {
         *out = vfs_cwd_get(&process_current()->cwd);
@@ -61,7 +61,7 @@ static uint64_t do_openat(uint64_t dirfd, uptr_t upath, uint64_t flags)
     int err = sys_path_copy(upath, &path);
     if (err)
         return syscall_fail(err);
-    err = path[0] == '/' ? start_dir(AT_FDCWD, &dir) : start_dir(dirfd, &dir);
+    err = path[0] == '/' ? sys_start_dir(AT_FDCWD, &dir) : sys_start_dir(dirfd, &dir);
     if (!err)
         err = vfs_open(dir, path, (uint32_t)flags, &f);
     if (dir)

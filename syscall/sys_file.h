@@ -13,8 +13,26 @@
 /* A kernel copy of a user path (kmalloc'ed, VFS_PATH_MAX with NUL): 0, EFAULT, ENAMETOOLONG,
  * ENOMEM. Free with kfree. */
 int sys_path_copy(uptr_t user_path, char **out);
+/* The directory a relative path starts from: the cwd (AT_FDCWD) or dirfd's directory, with a
+ * reference: 0, EBADF or ENOTDIR. */
+int sys_start_dir(uint64_t dirfd, vnode_t **out);
+/* poll on kernel copies of count entries: fills revents and *ready, sleeping until one is
+ * ready or timeout ns pass (CLOCK_NEVER: forever). 0 or EINTR. */
+int sys_poll_wait(pollfd_t *p, size_t count, uint64_t timeout, size_t *ready);
 /* Ends every share() offer made by process pid (its exit path calls this). */
 void share_drop_owner(uint64_t pid);
+
+/* Kernel copy of a user argv (or envp): pointers into one string buffer, NULL-terminated;
+ * at most EXEC_ARGC_MAX strings in EXEC_ARGS_MAX bytes. */
+typedef struct {
+    char *strings;
+    const char **argv;
+    size_t argc;
+} sys_args_t;
+/* 0, EFAULT, E2BIG, ENOMEM, or EINVAL for an empty vector unless allow_empty (then a NULL
+ * user_argv is empty too). Free with sys_args_free even on failure. */
+int sys_args_copy(sys_args_t *a, uptr_t user_argv, bool allow_empty);
+void sys_args_free(sys_args_t *a);
 
 /* What spawn gives a child: its descriptor table and working directory. */
 typedef struct {

@@ -46,6 +46,19 @@ static size_t poll_scan(pollfd_t *p, size_t n)
     return ready;
 }
 
+int sys_poll_wait(pollfd_t *p, size_t count, uint64_t timeout, size_t *ready)
+{
+    uint64_t deadline = deadline_after(timeout);
+    for (;;) {
+        *ready = poll_scan(p, count);
+        if (*ready || timeout == 0 || clock_now_ns() >= deadline)
+            return 0;
+        int err = fs_poll_sleep(deadline);
+        if (err)
+            return err;
+    }
+}
+
 #define POLL_ON_STACK 16
 
 SYSCALL_DEFINE(SYS_POLL, uint64_t, uptr_t ufds, uint64_t count, uint64_t timeout)
@@ -59,14 +72,9 @@ SYSCALL_DEFINE(SYS_POLL, uint64_t, uptr_t ufds, uint64_t count, uint64_t timeout
     if (!p)
         return syscall_fail(ENOMEM);
     int err = count && uaccess_read(p, ufds, count * sizeof *p) ? EFAULT : 0;
-    uint64_t deadline = deadline_after(timeout);
     size_t ready = 0;
-    while (!err) {
-        ready = poll_scan(p, (size_t)count);
-        if (ready || timeout == 0 || clock_now_ns() >= deadline)
-            break;
-        err = fs_poll_sleep(deadline);
-    }
+    if (!err)
+        err = sys_poll_wait(p, (size_t)count, timeout, &ready);
     if (!err && count && uaccess_write(ufds, p, count * sizeof *p))
         err = EFAULT;
     if (p != small)

@@ -19,26 +19,22 @@ SYSCALL_DEFINE(SYS_PROCESS_EXIT, uint64_t, int64_t status)
     process_exit_current(status & 0xff);
 }
 
-/* Kernel copy of a user argv: pointers into one string buffer. */
-typedef struct {
-    char *strings;
-    const char **argv;
-    size_t argc;
-} spawn_args_t;
-
-static void spawn_args_free(spawn_args_t *a)
+void sys_args_free(sys_args_t *a)
 {
     kfree(a->strings);
     kfree(a->argv);
 }
 
-static int spawn_args_copy(spawn_args_t *a, uptr_t user_argv)
+int sys_args_copy(sys_args_t *a, uptr_t user_argv, bool allow_empty)
 {
     a->strings = kmalloc(EXEC_ARGS_MAX);
     a->argv = kmalloc((EXEC_ARGC_MAX + 1) * sizeof(char *));
     a->argc = 0;
     if (!a->strings || !a->argv)
         return ENOMEM;
+    a->argv[0] = NULL;
+    if (!user_argv.addr && allow_empty)
+        return 0;
     size_t used = 0;
     for (;; a->argc++) {
         uptr_t arg;
@@ -58,7 +54,7 @@ static int spawn_args_copy(spawn_args_t *a, uptr_t user_argv)
         used += len + 1;
     }
     a->argv[a->argc] = NULL;
-    return a->argc ? 0 : EINVAL;
+    return a->argc || allow_empty ? 0 : EINVAL;
 }
 
 SYSCALL_DEFINE(SYS_SPAWN, uint64_t, uptr_t argv, uptr_t fds, uptr_t cwd, uint64_t flags)
@@ -70,8 +66,8 @@ SYSCALL_DEFINE(SYS_SPAWN, uint64_t, uptr_t argv, uptr_t fds, uptr_t cwd, uint64_
     int err = spawn_files_prepare(self, fds, cwd, flags & SPAWN_EMPTY_FDS, &files);
     if (err)
         return syscall_fail(err);
-    spawn_args_t args = { 0 };
-    err = spawn_args_copy(&args, argv);
+    sys_args_t args = { 0 };
+    err = sys_args_copy(&args, argv, false);
     uint64_t pid = 0;
     if (!err) {
         spawn_request_t req = { .path = args.argv[0], .argv = args.argv, .argc = args.argc,
@@ -81,7 +77,7 @@ SYSCALL_DEFINE(SYS_SPAWN, uint64_t, uptr_t argv, uptr_t fds, uptr_t cwd, uint64_
     } else {
         spawn_files_discard(&files);
     }
-    spawn_args_free(&args);
+    sys_args_free(&args);
     return err ? syscall_fail(err) : pid;
 }
 

@@ -19,12 +19,7 @@ SYSCALL_DEFINE(SYS_THREAD_CREATE, uint64_t, uptr_t entry, uptr_t arg, uptr_t sta
 /* The last thread out ends the process with status 0, like returning from main. */
 SYSCALL_DEFINE(SYS_THREAD_EXIT, uint64_t)
 {
-    thread_exit_notify();
-    uint64_t f = sched_lock();
-    if (thread_leave_process())
-        sched_exit_current();
-    sched_unlock(f);
-    process_exit_current(0);
+    thread_exit_current(0);
 }
 
 /* Programs may only lower their threads' priority (nice 0..19): a negative nice would let

@@ -1,14 +1,18 @@
 /*
- * syscall.c - the system-call table (sorted and checked at boot), the dispatcher and the
- * per-CPU SYSCALL MSR setup. The entry and exit paths themselves are in entry.S.
+ * syscall.c - the native system-call table (sorted and checked at boot), the ABI records and
+ * the dispatcher (each process's calls go to the table of the ABI it speaks, syscall_abi.h),
+ * and the per-CPU SYSCALL MSR setup. The entry and exit paths themselves are in entry.S.
  */
 #include "syscall/syscall.h"
+#include <spindle/linux_abi.h>
 #include "kernel/arch/cpu.h"
 #include "kernel/kprintf.h"
 #include "kernel/panic.h"
 #include "kernel/trace/trace.h"
+#include "sched/exec.h"
 #include "sched/process.h"
 #include "sched/sched.h"
+#include "syscall/syscall_abi.h"
 #include "syscall/syscall_ctx.h"
 
 #define RFLAGS_TF (1ULL << 8)
@@ -90,16 +94,61 @@ uint64_t syscall_invoke(uint64_t num, uint64_t a0, uint64_t a1, uint64_t a2, uin
     return fn(a0, a1, a2, a3, a4, a5);
 }
 
+_Static_assert((int)EXEC_ABI_NATIVE == (int)SYSCALL_ABI_NATIVE &&
+               (int)EXEC_ABI_LINUX == (int)SYSCALL_ABI_LINUX, "process_t.abi holds either");
+
+static uint64_t native_invoke(uint64_t nr, const uint64_t a[6])
+{
+    return syscall_invoke(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+const syscall_abi_t syscall_abi_native = {
+    .name = "spindle", .id = SYSCALL_ABI_NATIVE, .count = SYS_COUNT,
+    .meta = syscall_meta_table, .negative_errno = false, .invoke = native_invoke,
+};
+
+const syscall_abi_t *syscall_abi_of(const process_t *p)
+{
+    return p->abi == SYSCALL_ABI_LINUX ? &syscall_abi_linux : &syscall_abi_native;
+}
+
+const syscall_meta_t *syscall_abi_meta(const syscall_abi_t *abi, uint64_t nr)
+{
+    return nr < abi->count && abi->meta[nr].name ? &abi->meta[nr] : NULL;
+}
+
+bool syscall_abi_failed(const syscall_abi_t *abi, uint64_t nr, uint64_t ret,
+                        uint64_t thread_error, uint64_t *err)
+{
+    if (abi->negative_errno) {
+        *err = -ret;
+        return ret >= (uint64_t)-LINUX_ERRNO_MAX;
+    }
+    *err = thread_error;
+    const syscall_meta_t *m = syscall_abi_meta(abi, nr);
+    if (!m)
+        return ret == ERR;
+    if (m->ret == SYSCALL_RET_VOID || m->ret == SYSCALL_RET_ERRNO)
+        return false;
+    return m->ret == SYSCALL_RET_UPTR ? ret == 0 : ret == ERR;
+}
+
 void syscall_dispatch(interrupt_frame_t *f)
 {
     /* SPINDLE_NO_TRACE_HOOK: only the `make bench` variant kernel (kernel-nohook.elf)
      * defines it, to measure what this branch costs the null system call. */
+    process_t *p = process_current();
 #ifndef SPINDLE_NO_TRACE_HOOK
-    if (__builtin_expect(trace_enabled, 0)) /* tracing off: this one predictable branch */
-        trace_syscall(f);
-    else
+    if (__builtin_expect(trace_enabled, 0)) { /* tracing off: this one predictable branch */
+        trace_syscall(f, syscall_abi_of(p));
+    } else
 #endif
+    if (__builtin_expect(p->abi == SYSCALL_ABI_NATIVE, 1)) {
         f->rax = syscall_invoke(f->rax, f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
+    } else {
+        const uint64_t args[6] = { f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9 };
+        f->rax = syscall_abi_linux.invoke(f->rax, args);
+    }
     sched_syscall_exit();   /* a wake-up or tick asked for a switch */
     process_check_killed(); /* a kill() that came while this call ran */
 }

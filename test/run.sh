@@ -242,6 +242,12 @@ bash test/usb.sh --build "$build" --out "$out" --smp "$smp" --mem "$mem" > "$out
 collect usb "$out/usb.log"
 grep -a '^(usb: ' "$out/usb.log" || true
 
+# 8a. unmodified static Linux programs (musl, musl static PIE, glibc) against the host's
+#     output, Linux call names in a trace, and junk to every Linux call: test/linux.sh.
+bash test/linux.sh --build "$build" --out "$out" --smp "$(( smp > 2 ? smp : 2 ))" --mem "$mem" > "$out/linux.log" 2>&1
+collect linux "$out/linux.log"
+grep -q '^FAIL' "$out/linux.log" && show_tail "$out/linux.log"
+
 # 9. boot media: USB stick image, Secure Boot (signed, unsigned, tampered), quick matrix.
 bash test/media.sh "$build" > "$out/media.log" 2>&1
 collect media "$out/media.log"

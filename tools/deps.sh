@@ -8,6 +8,9 @@ set -eu
 # command-or-file : package
 needs="
 gcc:gcc
+musl-gcc:musl-tools
+/usr/lib/x86_64-linux-musl/rcrt1.o:musl-dev
+/usr/share/doc/busybox-static:busybox-static
 /usr/lib/x86_64-linux-gnu/libc.a:libc6-dev
 make:make
 ld:binutils

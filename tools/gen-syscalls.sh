@@ -45,9 +45,6 @@ if [ "${1:-}" = "--extract" ]; then
     exit
 fi
 
-[ $# -eq 2 ] || { echo "usage: $0 SPEC OUTDIR" >&2; exit 2; }
-spec=$1 out=$2
-mkdir -p "$out/include/spindle"
 
 # ---------------------------------------------------------------- parser (shared by every output)
 # After parsing: n calls; for call i: num[i] name[i] ret[i] argc[i] errs[i] desc[i];
@@ -78,14 +75,22 @@ BEGIN {
     if (d == "") die("missing description")
     nf = split(head, f, " ")
     if (nf < 3) die("expected NUM NAME RET")
-    if (f[1] !~ /^[0-9]+$/ || f[1] + 0 != n) die("call number " f[1] " out of order: expected " n)
-    if (f[2] !~ /^[a-z][a-z0-9_]*$/) die("bad call name " f[2])
+    if (f[1] !~ /^[0-9]+$/) die("bad call number " f[1])
+    if (!linux && f[1] + 0 != n) die("call number " f[1] " out of order: expected " n)
+    if (linux && n > 0 && f[1] + 0 <= num[n - 1]) die("call number " f[1] " not above " num[n - 1])
+    if (f[2] !~ /^[a-z_][a-z0-9_]*$/) die("bad call name " f[2])
     if (f[2] in byname) die("duplicate call name " f[2])
     if (!(f[3] in retkinds)) die("unknown return kind " f[3])
     if (nf - 3 > 6) die("more than 6 arguments")
     i = n++
     num[i] = f[1] + 0; name[i] = f[2]; ret[i] = f[3]; argc[i] = nf - 3; desc[i] = d
     byname[f[2]] = i
+    if (linux) {
+        # The second field of a Linux line is how much of the call is there.
+        if (errors !~ /^(full|partial|fallback|enosys)$/) die("status must be full, partial, fallback or enosys")
+        status[i] = errors
+        errors = "-"
+    }
     if (errors == "-") errors = ""
     ne = split(errors, e, " ")
     for (k = 1; k <= ne; k++)
@@ -113,11 +118,151 @@ BEGIN {
 END { if (failed) exit 1; if (n == 0) { print FILENAME ": no calls" > "/dev/stderr"; exit 1 } }
 '
 
-# gen MODE FILE: runs the parser plus the emitter for MODE, writes FILE atomically.
+# gen FILE EMITTER: runs the parser plus the emitter, writes FILE atomically.
+linux=0
 gen() {
-    awk "$PARSER$2" "$spec" > "$1.tmp" || { rm -f "$1.tmp"; exit 1; }
+    awk -v linux=$linux "$PARSER$2" "$spec" > "$1.tmp" || { rm -f "$1.tmp"; exit 1; }
     mv "$1.tmp" "$1"
 }
+
+# C types of the spec's kinds (user stubs and the Linux handler prototypes).
+CTYPES='
+function ctype(kind, param) {
+    if (kind == "int" || kind == "off") return "int64_t"
+    if (kind == "ustr") return "const char *"
+    if (kind == "ustrv") return "const char *const *"
+    if (kind == "ubuf_in") return "const void *"
+    if (kind == "ubuf_out" || kind == "ubuf_io" || kind == "uptr") return "void *"
+    if (kind == "uptr_out") return param " *"
+    if (kind == "uptr_in") return "const " param " *"
+    return "uint64_t"
+}
+function cparams(i,    s, j, ty) {
+    s = ""
+    for (j = 0; j < argc[i]; j++) {
+        ty = ctype(ak[i, j], ap[i, j])
+        s = s (j ? ", " : "") ty (ty ~ /\*$/ ? "" : " ") an[i, j]
+    }
+    return argc[i] ? s : "void"
+}
+'
+
+# The flag-name tables and the syscall_meta_t initializers, shared by both ABIs' tables:
+# PFX names the X-macro lists (SPINDLE_FLAGS_ or LINUX_FLAGS_), TABLE the array, IDX(i) its index.
+META='
+function meta_emit(pfx, table, size,    i, j, k, ne, e, s) {
+    print "#define FLAG_(name, value, mask) { #name, value, mask },"
+    for (i = 0; i < n; i++) for (j = 0; j < argc[i]; j++) {
+        if (ak[i, j] != "flags" || (ap[i, j] in sets)) continue
+        sets[ap[i, j]] = 1
+        printf "static const syscall_flag_name_t flags_%s[] = { %s%s(FLAG_) { NULL, 0, 0 } };\n", ap[i, j], pfx, ap[i, j]
+    }
+    print ""
+    for (i = 0; i < n; i++) {
+        if (errs[i] == "") continue
+        ne = split(errs[i], e, " ")
+        s = ""
+        for (k = 1; k <= ne; k++) s = s (k > 1 ? ", " : "") e[k]
+        printf "static const uint16_t errors_%s[] = { %s };\n", name[i], s
+    }
+    print ""
+    printf "const syscall_meta_t %s[%s] = {\n", table, size
+    for (i = 0; i < n; i++) {
+        ne = split(errs[i], e, " ")
+        printf "    [%d] = {\n        .name = \"%s\", .ret = SYSCALL_RET_%s, .argc = %d,\n", num[i], name[i], toupper(ret[i]), argc[i]
+        if (ne) printf "        .errors = errors_%s, .error_count = %d,\n", name[i], ne
+        if (argc[i]) {
+            print "        .args = {"
+            for (j = 0; j < argc[i]; j++) {
+                k = ak[i, j]
+                printf "            { .name = \"%s\", .kind = SYSCALL_ARG_%s, .len_arg = %d", an[i, j], toupper(k), alen[i, j]
+                if (k == "flags") printf ", .flags = flags_%s", ap[i, j]
+                if (k ~ /^uptr_(in|out)$/) printf ", .type = \"%s\", .type_size = sizeof(%s)", ap[i, j], ap[i, j]
+                print " },"
+            }
+            print "        },"
+        }
+        print "    },"
+    }
+    print "};"
+}
+'
+
+# ---------------------------------------------------------------- the Linux table (--linux)
+# sh tools/gen-syscalls.sh --linux SPEC OUTDIR writes, from include/spindle/linux_syscalls.spec
+# (same line format, numbers increasing with gaps, the second field full|partial|fallback|enosys;
+# fallback: -ENOSYS without the console line, for calls libcs probe and then do without):
+#   OUTDIR/include/spindle/linux_syscalls.h  LINUX_NR_* numbers, LINUX_NR_COUNT and the typed
+#                                            prototype of every handler (linux_sys_NAME)
+#   OUTDIR/linux_syscall_table.c             the dispatch table (NULL: ENOSYS) and the
+#                                            tracer's syscall_meta_t for every listed call
+#   OUTDIR/linux-abi-table.md                the table for docs/linux-abi.md
+if [ "${1:-}" = "--linux" ]; then
+    [ $# -eq 3 ] || { echo "usage: $0 --linux SPEC OUTDIR" >&2; exit 2; }
+    spec=$2 out=$3 linux=1
+    mkdir -p "$out/include/spindle"
+    HEADER_NOTE="generated by tools/gen-syscalls.sh from $spec - do not edit"
+    gen "$out/include/spindle/linux_syscalls.h" "$CTYPES"'
+END {
+    print "/* linux_syscalls.h - '"$HEADER_NOTE"'"
+    print " *"
+    print " * Every handler returns its result or -errno (Linux convention). */"
+    print "#ifndef SPINDLE_LINUX_SYSCALLS_H"
+    print "#define SPINDLE_LINUX_SYSCALLS_H"
+    print ""
+    print "#include <stdint.h>"
+    print "#include <spindle/linux_abi.h>"
+    print ""
+    for (i = 0; i < n; i++) printf "#define LINUX_NR_%s %d\n", name[i], num[i]
+    printf "#define LINUX_NR_COUNT %d\n\n", num[n - 1] + 1
+    for (i = 0; i < n; i++)
+        if (status[i] ~ /^(full|partial)$/) printf "int64_t linux_sys_%s(%s);\n", name[i], cparams(i)
+    print ""
+    print "#endif"
+}'
+    gen "$out/linux_syscall_table.c" "$META"'
+END {
+    print "/* linux_syscall_table.c - '"$HEADER_NOTE"' */"
+    print "#include <stddef.h>"
+    print "#include <stdint.h>"
+    print "#include <spindle/abi.h>"
+    print "#include <spindle/errno.h>"
+    print "#include <spindle/syscall_meta.h>"
+    print "#include <spindle/linux_syscalls.h>"
+    print ""
+    print "typedef int64_t (*linux_fn_t)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);"
+    print "int64_t linux_sys_fallback(void); /* -ENOSYS without the console line */"
+    print "const linux_fn_t linux_syscall_table[LINUX_NR_COUNT] = {"
+    for (i = 0; i < n; i++) {
+        if (status[i] ~ /^(full|partial)$/) printf "    [%d] = (linux_fn_t)(void (*)(void))linux_sys_%s,\n", num[i], name[i]
+        if (status[i] == "fallback") printf "    [%d] = (linux_fn_t)(void (*)(void))linux_sys_fallback,\n", num[i]
+    }
+    print "};"
+    print ""
+    meta_emit("LINUX_FLAGS_", "linux_syscall_meta", "LINUX_NR_COUNT")
+}'
+    gen "$out/linux-abi-table.md" '
+function md(s) { gsub(/\|/, "\\|", s); return s }
+END {
+    print "<!-- " "'"$HEADER_NOTE"'" ": run `make abi-doc` -->"
+    print ""
+    print "| # | Call | Arguments | Support | Notes |"
+    print "|--:|------|-----------|---------|-------|"
+    for (i = 0; i < n; i++) {
+        s = ""
+        for (j = 0; j < argc[i]; j++)
+            s = s (j ? ", " : "") "`" an[i, j] "`"
+        if (s == "") s = "-"
+        st = status[i] == "enosys" ? "ENOSYS" : status[i] == "fallback" ? "ENOSYS (quiet)" : status[i]
+        printf "| %d | `%s` | %s | %s | %s |\n", num[i], name[i], s, st, md(desc[i])
+    }
+}'
+    exit
+fi
+
+[ $# -eq 2 ] || { echo "usage: $0 SPEC OUTDIR" >&2; exit 2; }
+spec=$1 out=$2
+mkdir -p "$out/include/spindle"
 
 HEADER_NOTE="generated by tools/gen-syscalls.sh from include/spindle/syscalls.spec - do not edit"
 
@@ -142,17 +287,7 @@ END {
 }'
 
 # ---------------------------------------------------------------- syscall_stubs.h
-gen "$out/include/spindle/syscall_stubs.h" '
-function ctype(kind, param) {
-    if (kind == "int" || kind == "off") return "int64_t"
-    if (kind == "ustr") return "const char *"
-    if (kind == "ustrv") return "const char *const *"
-    if (kind == "ubuf_in") return "const void *"
-    if (kind == "ubuf_out" || kind == "ubuf_io" || kind == "uptr") return "void *"
-    if (kind == "uptr_out") return param " *"
-    if (kind == "uptr_in") return "const " param " *"
-    return "uint64_t"
-}
+gen "$out/include/spindle/syscall_stubs.h" "$CTYPES"'
 function rtype(kind) {
     if (kind == "void") return "_Noreturn void"
     if (kind == "int" || kind == "off") return "int64_t"
@@ -171,13 +306,8 @@ END {
     print "#include <spindle/abi.h>"
     print ""
     for (i = 0; i < n; i++) {
-        s = ""
-        for (j = 0; j < argc[i]; j++) {
-            ty = ctype(ak[i, j], ap[i, j])
-            s = s (j ? ", " : "") ty (ty ~ /\*$/ ? "" : " ") an[i, j]
-        }
         rt = rtype(ret[i])
-        printf "%s%ssys_%s(%s);\n", rt, rt ~ /\*$/ ? "" : " ", name[i], argc[i] ? s : "void"
+        printf "%s%ssys_%s(%s);\n", rt, rt ~ /\*$/ ? "" : " ", name[i], cparams(i)
     }
     print ""
     print "#endif"
@@ -206,7 +336,7 @@ END {
 }'
 
 # ---------------------------------------------------------------- syscall_meta.c
-gen "$out/syscall_meta.c" '
+gen "$out/syscall_meta.c" "$META"'
 END {
     print "/* syscall_meta.c - '"$HEADER_NOTE"'"
     print " *"
@@ -219,40 +349,7 @@ END {
     print "#include <spindle/errno.h>"
     print "#include <spindle/syscall_meta.h>"
     print ""
-    print "#define FLAG_(name, value, mask) { #name, value, mask },"
-    for (i = 0; i < n; i++) for (j = 0; j < argc[i]; j++) {
-        if (ak[i, j] != "flags" || (ap[i, j] in sets)) continue
-        sets[ap[i, j]] = 1
-        printf "static const syscall_flag_name_t flags_%s[] = { SPINDLE_FLAGS_%s(FLAG_) { NULL, 0, 0 } };\n", ap[i, j], ap[i, j]
-    }
-    print ""
-    for (i = 0; i < n; i++) {
-        if (errs[i] == "") continue
-        ne = split(errs[i], e, " ")
-        s = ""
-        for (k = 1; k <= ne; k++) s = s (k > 1 ? ", " : "") e[k]
-        printf "static const uint16_t errors_%s[] = { %s };\n", name[i], s
-    }
-    print ""
-    print "const syscall_meta_t syscall_meta_table[SYS_COUNT] = {"
-    for (i = 0; i < n; i++) {
-        ne = split(errs[i], e, " ")
-        printf "    [SYS_%s] = {\n        .name = \"%s\", .ret = SYSCALL_RET_%s, .argc = %d,\n", toupper(name[i]), name[i], toupper(ret[i]), argc[i]
-        if (ne) printf "        .errors = errors_%s, .error_count = %d,\n", name[i], ne
-        if (argc[i]) {
-            print "        .args = {"
-            for (j = 0; j < argc[i]; j++) {
-                k = ak[i, j]
-                printf "            { .name = \"%s\", .kind = SYSCALL_ARG_%s, .len_arg = %d", an[i, j], toupper(k), alen[i, j]
-                if (k == "flags") printf ", .flags = flags_%s", ap[i, j]
-                if (k ~ /^uptr_(in|out)$/) printf ", .type = \"%s\", .type_size = sizeof(%s)", ap[i, j], ap[i, j]
-                print " },"
-            }
-            print "        },"
-        }
-        print "    },"
-    }
-    print "};"
+    meta_emit("SPINDLE_FLAGS_", "syscall_meta_table", "SYS_COUNT")
 }'
 
 # ---------------------------------------------------------------- abi-table.md

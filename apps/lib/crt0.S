@@ -11,6 +11,9 @@
  * so the runtime address of __ehdr_start (the ELF header, mapped by the first segment) is the
  * load bias. In a fixed-address program _DYNAMIC is undefined (weak: 0) and the step is
  * skipped.
+ *
+ * The note below is the native brand: the kernel runs a program whose PT_NOTE carries it with
+ * the Spindle system-call ABI, and every other ELF as a Linux program (sched/exec.h).
  */
     .section .text._start, "ax", @progbits
     .globl _start
@@ -32,5 +35,12 @@ _start:
 
     .weak _DYNAMIC
     .hidden _DYNAMIC
+
+    .section .note.spindle, "a", @note
+    .p2align 2
+    .long 8                     /* namesz: "Spindle" and its NUL */
+    .long 0                     /* descsz */
+    .long 1                     /* type: EXEC_NOTE_TYPE */
+    .asciz "Spindle"
 
     .section .note.GNU-stack, "", @progbits

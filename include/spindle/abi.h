@@ -37,9 +37,19 @@
 #define AT_PHNUM           5
 #define AT_PAGESZ          6
 #define AT_BASE            7
+#define AT_FLAGS           8
 #define AT_ENTRY           9
+#define AT_UID             11
+#define AT_EUID            12
+#define AT_GID             13
+#define AT_EGID            14
+#define AT_PLATFORM        15   /* "x86_64" */
+#define AT_HWCAP           16   /* CPUID.1:EDX */
+#define AT_CLKTCK          17   /* 100 */
+#define AT_SECURE          23
 #define AT_RANDOM          25
 #define AT_HWCAP2          26
+#define AT_EXECFN          31   /* the path the program was started as */
 #define HWCAP2_FSGSBASE    (1u << 1) /* user code may use RD/WRFSBASE and RD/WRGSBASE */
 
 /* spawn(): flags. */

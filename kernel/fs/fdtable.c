@@ -28,8 +28,15 @@ static bool fd_valid(int64_t fd)
 
 int fdtable_install(fdtable_t *t, file_t *file, bool clospawn, int *fd)
 {
+    return fdtable_install_from(t, file, clospawn, 0, fd);
+}
+
+int fdtable_install_from(fdtable_t *t, file_t *file, bool clospawn, int64_t min, int *fd)
+{
+    if (min < 0 || min >= FDTABLE_MAX)
+        return min < 0 ? EINVAL : EMFILE;
     uint64_t f = sched_lock();
-    for (int i = 0; i < FDTABLE_MAX; i++) {
+    for (int i = (int)min; i < FDTABLE_MAX; i++) {
         if (!t->slots[i].file) {
             t->slots[i] = (fd_slot_t){ file, clospawn };
             sched_unlock(f);
@@ -110,6 +117,45 @@ int fdtable_set_clospawn(fdtable_t *t, int64_t fd, bool on)
         t->slots[fd].clospawn = on;
     sched_unlock(f);
     return ok ? 0 : EBADF;
+}
+
+int fdtable_get_clospawn(fdtable_t *t, int64_t fd, bool *on)
+{
+    if (!fd_valid(fd))
+        return EBADF;
+    uint64_t f = sched_lock();
+    bool ok = t->slots[fd].file != NULL;
+    *on = t->slots[fd].clospawn;
+    sched_unlock(f);
+    return ok ? 0 : EBADF;
+}
+
+void fdtable_close_marked(fdtable_t *t)
+{
+    for (int fd = 0; fd < FDTABLE_MAX; fd++) {
+        uint64_t f = sched_lock();
+        file_t *file = t->slots[fd].clospawn ? t->slots[fd].file : NULL;
+        if (file)
+            t->slots[fd] = (fd_slot_t){ 0 };
+        sched_unlock(f);
+        if (file)
+            file_put(file);
+    }
+}
+
+fdtable_t *fdtable_copy(fdtable_t *t)
+{
+    fdtable_t *c = fdtable_create();
+    if (!c)
+        return NULL;
+    uint64_t f = sched_lock();
+    for (int fd = 0; fd < FDTABLE_MAX; fd++) {
+        c->slots[fd] = t->slots[fd];
+        if (c->slots[fd].file)
+            file_get(c->slots[fd].file);
+    }
+    sched_unlock(f);
+    return c;
 }
 
 static void slot_set(fdtable_t *t, int fd, file_t *file)

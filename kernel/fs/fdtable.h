@@ -28,11 +28,19 @@ void fdtable_destroy(fdtable_t *t);             /* closes every slot */
 
 /* Puts file (the caller's reference moves to the slot) at the lowest free fd. EMFILE. */
 int fdtable_install(fdtable_t *t, file_t *file, bool clospawn, int *fd);
+/* The same at the lowest free fd >= min (fcntl F_DUPFD): EINVAL for min < 0, EMFILE. */
+int fdtable_install_from(fdtable_t *t, file_t *file, bool clospawn, int64_t min, int *fd);
 file_t *fdtable_get(fdtable_t *t, int64_t fd);  /* +1 ref, or NULL (EBADF) */
 int fdtable_close(fdtable_t *t, int64_t fd);
 int fdtable_dup(fdtable_t *t, int64_t fd, int *newfd);
 int fdtable_dup2(fdtable_t *t, int64_t oldfd, int64_t newfd);
 int fdtable_set_clospawn(fdtable_t *t, int64_t fd, bool on);
+int fdtable_get_clospawn(fdtable_t *t, int64_t fd, bool *on);
+/* A new table with every slot of t (same files, same bits): a Linux vfork child's. NULL
+ * when memory is short. */
+fdtable_t *fdtable_copy(fdtable_t *t);
+/* Closes every close-on-spawn slot: a Linux execve (the bit is Linux's FD_CLOEXEC there). */
+void fdtable_close_marked(fdtable_t *t);
 
 /* A child's table: fds 0-2 of parent unless empty (skipping close-on-spawn ones), then each
  * entry of list (parent fd -> child fd, later entries win). EBADF for a bad fd either side. */

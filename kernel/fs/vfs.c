@@ -159,19 +159,24 @@ out:
 
 int vfs_link(vnode_t *cwd, const char *oldpath, const char *newpath)
 {
+    return vfs_link_at(cwd, oldpath, cwd, newpath);
+}
+
+int vfs_link_at(vnode_t *olddir, const char *oldpath, vnode_t *newdir, const char *newpath)
+{
     vnode_t *v, *dir;
     const char *name;
     size_t len;
     bool must_be_dir;
     fs_mutex_lock(&vfs_lock);
-    int err = vfs_walk_locked(cwd, oldpath, &v);
+    int err = vfs_walk_locked(olddir, oldpath, &v);
     if (err)
         goto out;
     if (v->type == VNODE_DIR) {
         err = EPERM;
         goto out_v;
     }
-    err = vfs_walk_parent_locked(cwd, newpath, &dir, &name, &len, &must_be_dir);
+    err = vfs_walk_parent_locked(newdir, newpath, &dir, &name, &len, &must_be_dir);
     if (err)
         goto out_v;
     if (len == 0 || name_is_dots(name, len))

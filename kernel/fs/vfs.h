@@ -143,10 +143,15 @@ int path_next(const char **p, const char **name, size_t *len);
 int vfs_open(vnode_t *cwd, const char *path, uint32_t flags, file_t **out);
 int vfs_remove(vnode_t *cwd, const char *path);
 int vfs_link(vnode_t *cwd, const char *oldpath, const char *newpath);
+/* The same with each path resolved from its own directory (Linux renameat). */
+int vfs_link_at(vnode_t *olddir, const char *oldpath, vnode_t *newdir, const char *newpath);
 int vfs_stat(vnode_t *cwd, const char *path, stat_t *st);
 void vfs_stat_vnode(const vnode_t *v, stat_t *st);
 /* A directory (+1 ref) for chdir/spawn. */
 int vfs_lookup_dir(vnode_t *cwd, const char *path, vnode_t **out);
+/* The absolute path of directory dir into buf (size bytes with the NUL): 0, ERANGE, ENOENT
+ * (removed, or not reachable from the root), ENOMEM (vfs_path.c). */
+int vfs_path_of(vnode_t *dir, char *buf, size_t size);
 /* Makes directory dir visible at mountpoint (an existing directory strictly inside /tmp),
  * and takes it away again (bind.c; the rules are there). */
 int vfs_bind(vnode_t *cwd, vnode_t *dir, const char *mountpoint);

@@ -238,3 +238,8 @@ uint64_t clock_unix_epoch(void)
 {
     return rtc_epoch + (clock_now_ns() - rtc_epoch_ns) / NSEC_PER_SEC;
 }
+
+uint64_t clock_unix_ns(void)
+{
+    return rtc_epoch * NSEC_PER_SEC + (clock_now_ns() - rtc_epoch_ns);
+}

@@ -16,5 +16,7 @@ uint64_t clock_tsc_to_ns(uint64_t tsc_delta);
 void clock_delay_ns(uint64_t ns);
 /* Seconds since 1970 read from the RTC at boot plus the monotonic clock. */
 uint64_t clock_unix_epoch(void);
+/* The same in nanoseconds (the RTC's second at boot plus the monotonic clock since). */
+uint64_t clock_unix_ns(void);
 
 #endif

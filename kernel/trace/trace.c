@@ -31,6 +31,7 @@
 #include "sched/process.h"
 #include "sched/sched.h"
 #include "syscall/syscall.h"
+#include "syscall/syscall_abi.h"
 
 #define TRACE_LINE_MAX   640
 #define TRACE_SLOTS      32
@@ -196,7 +197,8 @@ static trace_ticket_t pending_open(const trace_buf_t *b, uint64_t tid)
 }
 
 /* Result half, under the lock: completes the pending line, or resumes a flushed one. */
-static void pending_close(trace_ticket_t t, const process_t *p, uint64_t tid, uint64_t nr,
+static void pending_close(trace_ticket_t t, const process_t *p, const syscall_abi_t *abi,
+                          uint64_t tid, uint64_t nr,
                           uint64_t now, const trace_buf_t *result)
 {
     trace_slot_t *s = t.index >= 0 ? &trace_slots[t.index] : NULL;
@@ -211,7 +213,7 @@ static void pending_close(trace_ticket_t t, const process_t *p, uint64_t tid, ui
     tb_init(&b, head, sizeof head);
     line_prefix(&b, now, p, tid);
     tb_puts(&b, "<... ");
-    trace_decode_name(&b, nr);
+    trace_decode_name(&b, abi, nr);
     tb_puts(&b, " resumed>");
     flush_pending(TRACE_KEEP_NONE);
     trace_out_line(head, b.len, result->buf, result->len);
@@ -224,51 +226,39 @@ static bool set_has(const trace_set_t *s, uint64_t nr)
     return nr >= TRACE_SET_MAX || (s->bits[nr / 64] >> (nr % 64) & 1);
 }
 
-static uint64_t invoke(uint64_t nr, const uint64_t a[SYSCALL_MAX_ARGS])
-{
-    return syscall_invoke(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
-}
-
-static bool call_failed(uint64_t nr, uint64_t ret)
-{
-    const syscall_meta_t *m = syscall_meta_get(nr);
-    if (!m)
-        return ret == ERR;
-    if (m->ret == SYSCALL_RET_VOID || m->ret == SYSCALL_RET_ERRNO)
-        return false;
-    return m->ret == SYSCALL_RET_UPTR ? ret == 0 : ret == ERR;
-}
 
 /* Looks the settings up again under the lock: another thread may have ended the process
  * (and freed them) while this call ran. */
-static void count_call(const process_t *p, uint64_t nr, bool failed, uint64_t ns)
+static void count_call(const process_t *p, const syscall_abi_t *abi, uint64_t nr, bool failed,
+                       uint64_t ns)
 {
     uint64_t f = trace_lock();
     const trace_proc_t *tp = p->trace;
     if (tp && (tp->flags & TRACE_COUNT) && tp->session)
-        trace_summary_add(tp->session, nr, failed, ns);
+        trace_summary_add(tp->session, abi, nr, failed, ns);
     trace_unlock(f);
 }
 
 /* process_exit and thread_exit: the line goes out before the call, which never returns. */
-static void trace_noreturn_call(trace_buf_t *b, const process_t *p, uint64_t nr)
+static void trace_noreturn_call(trace_buf_t *b, const process_t *p, const syscall_abi_t *abi,
+                                uint64_t nr)
 {
     tb_finish(b, " = ?\n");
-    count_call(p, nr, false, 0);
+    count_call(p, abi, nr, false, 0);
     uint64_t f = trace_lock();
     emit_line(b->buf, b->len, TRACE_KEEP_NONE);
     trace_unlock(f);
     trace_out_drain();
 }
 
-void trace_syscall(interrupt_frame_t *f)
+void trace_syscall(interrupt_frame_t *f, const syscall_abi_t *abi)
 {
     uint64_t nr = f->rax;
     uint64_t args[SYSCALL_MAX_ARGS] = { f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9 };
     process_t *p = process_current();
     trace_proc_t *tp = p->trace;
     if (!tp || !(tp->flags & TRACE_ON) || !set_has(&tp->calls, nr)) {
-        f->rax = invoke(nr, args);
+        f->rax = abi->invoke(nr, args);
         return;
     }
     thread_t *t = sched_current();
@@ -277,30 +267,31 @@ void trace_syscall(interrupt_frame_t *f)
     tb_init(&b, line, sizeof line - TRACE_TAIL_ROOM);
     uint64_t start = clock_now_ns();
     line_prefix(&b, start, p, t->tid);
-    trace_decode_call(&b, nr, args);
-    const syscall_meta_t *m = syscall_meta_get(nr);
+    trace_decode_call(&b, abi, nr, args);
+    const syscall_meta_t *m = syscall_abi_meta(abi, nr);
     if (m && m->ret == SYSCALL_RET_VOID) {
-        trace_noreturn_call(&b, p, nr);
-        f->rax = invoke(nr, args);
+        trace_noreturn_call(&b, p, abi, nr);
+        f->rax = abi->invoke(nr, args);
         return;
     }
     trace_ticket_t ticket = pending_open(&b, t->tid);
-    uint64_t ret = invoke(nr, args);
+    uint64_t ret = abi->invoke(nr, args);
     uint64_t end = clock_now_ns();
     f->rax = ret;
 
     char res[TRACE_LINE_MAX / 2];
     trace_buf_t r;
     tb_init(&r, res, sizeof res - TRACE_TAIL_ROOM);
-    trace_decode_result(&r, nr, args, ret, t->error);
+    trace_decode_result(&r, abi, nr, args, ret, t->error);
     r.cap = sizeof res;
     r.full = false;
     tb_putc(&r, ' ');
     tb_duration(&r, end - start);
     tb_putc(&r, '\n');
-    count_call(p, nr, call_failed(nr, ret), end - start);
+    uint64_t err;
+    count_call(p, abi, nr, syscall_abi_failed(abi, nr, ret, t->error, &err), end - start);
     uint64_t fl = trace_lock();
-    pending_close(ticket, p, t->tid, nr, end, &r);
+    pending_close(ticket, p, abi, t->tid, nr, end, &r);
     trace_unlock(fl);
     trace_out_drain();
 }

@@ -18,13 +18,15 @@
 #include "kernel/arch/arch.h"
 
 struct process;
+struct syscall_abi;
 struct spawn_request_s;
 
 /* True once anything was ever traced: the dispatcher's single branch. */
 extern volatile bool trace_enabled;
 
-/* The traced slow path of syscall_dispatch: runs the call and records it. */
-void trace_syscall(interrupt_frame_t *f);
+/* The traced slow path of syscall_dispatch: runs the call through abi (the caller's ABI,
+ * whose names and error convention the line uses) and records it. */
+void trace_syscall(interrupt_frame_t *f, const struct syscall_abi *abi);
 
 /* process.c hooks: a child was created (before it runs; argv for the +++ line), and the
  * calling process is ending with status (wait() status word). */

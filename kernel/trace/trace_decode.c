@@ -13,9 +13,9 @@
 #define TRACE_ARGV_MAX 6  /* argv entries shown before "..." */
 #define TRACE_OUT_MAX  16 /* bytes of a uptr_out type shown as numbers */
 
-void trace_decode_name(trace_buf_t *b, uint64_t nr)
+void trace_decode_name(trace_buf_t *b, const syscall_abi_t *abi, uint64_t nr)
 {
-    const syscall_meta_t *m = syscall_meta_get(nr);
+    const syscall_meta_t *m = syscall_abi_meta(abi, nr);
     if (m) {
         tb_puts(b, m->name);
         return;
@@ -157,10 +157,11 @@ static void decode_arg(trace_buf_t *b, const syscall_arg_meta_t *a,
     }
 }
 
-void trace_decode_call(trace_buf_t *b, uint64_t nr, const uint64_t args[SYSCALL_MAX_ARGS])
+void trace_decode_call(trace_buf_t *b, const syscall_abi_t *abi, uint64_t nr,
+                       const uint64_t args[SYSCALL_MAX_ARGS])
 {
-    const syscall_meta_t *m = syscall_meta_get(nr);
-    trace_decode_name(b, nr);
+    const syscall_meta_t *m = syscall_abi_meta(abi, nr);
+    trace_decode_name(b, abi, nr);
     tb_putc(b, '(');
     for (unsigned i = 0; m && i < m->argc && i < SYSCALL_MAX_ARGS; i++) {
         if (i)
@@ -170,23 +171,17 @@ void trace_decode_call(trace_buf_t *b, uint64_t nr, const uint64_t args[SYSCALL_
     tb_putc(b, ')');
 }
 
-static bool result_failed(const syscall_meta_t *m, uint64_t ret)
+static void decode_value(trace_buf_t *b, const syscall_abi_t *abi, const syscall_meta_t *m,
+                         uint64_t ret)
 {
-    if (!m)
-        return ret == ERR;
-    switch (m->ret) {
-    case SYSCALL_RET_VOID:
-    case SYSCALL_RET_ERRNO:
-        return false;
-    case SYSCALL_RET_UPTR:
-        return ret == 0;
-    default:
-        return ret == ERR;
+    if (abi->negative_errno && m && m->ret == SYSCALL_RET_UPTR) {
+        tb_pointer(b, ret);
+        return;
     }
-}
-
-static void decode_value(trace_buf_t *b, const syscall_meta_t *m, uint64_t ret)
-{
+    if (abi->negative_errno) { /* Linux results are plain numbers, like strace shows them */
+        tb_dec(b, (int64_t)ret);
+        return;
+    }
     switch (m ? m->ret : SYSCALL_RET_INT) {
     case SYSCALL_RET_VOID:
         tb_putc(b, '?');
@@ -232,17 +227,17 @@ static void decode_outputs(trace_buf_t *b, const syscall_meta_t *m,
     }
 }
 
-void trace_decode_result(trace_buf_t *b, uint64_t nr, const uint64_t args[SYSCALL_MAX_ARGS],
-                         uint64_t ret, uint64_t err)
+void trace_decode_result(trace_buf_t *b, const syscall_abi_t *abi, uint64_t nr,
+                         const uint64_t args[SYSCALL_MAX_ARGS], uint64_t ret, uint64_t err)
 {
-    const syscall_meta_t *m = syscall_meta_get(nr);
+    const syscall_meta_t *m = syscall_abi_meta(abi, nr);
     tb_puts(b, " = ");
-    if (result_failed(m, ret)) {
-        tb_puts(b, m && m->ret == SYSCALL_RET_UPTR ? "NULL " : "ERR ");
+    if (syscall_abi_failed(abi, nr, ret, err, &err)) {
+        tb_puts(b, abi->negative_errno ? "-1 " : m && m->ret == SYSCALL_RET_UPTR ? "NULL " : "ERR ");
         tb_errno(b, err);
         return;
     }
-    decode_value(b, m, ret);
+    decode_value(b, abi, m, ret);
     if (m)
         decode_outputs(b, m, args, ret);
 }

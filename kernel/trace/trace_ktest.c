@@ -16,7 +16,7 @@ static const char *decode(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
     trace_buf_t b;
     uint64_t args[SYSCALL_MAX_ARGS] = { a0, a1, a2, 0, 0, 0 };
     tb_init(&b, ktest_line, sizeof ktest_line);
-    trace_decode_call(&b, nr, args);
+    trace_decode_call(&b, &syscall_abi_native, nr, args);
     return ktest_line;
 }
 
@@ -46,12 +46,12 @@ KTEST(trace_decode_result_names_errors)
     trace_buf_t b;
     uint64_t args[SYSCALL_MAX_ARGS] = { 0 };
     tb_init(&b, ktest_line, sizeof ktest_line);
-    trace_decode_result(&b, SYS_WRITE, args, ERR, EBADF);
+    trace_decode_result(&b, &syscall_abi_native, SYS_WRITE, args, ERR, EBADF);
     KTEST_EXPECT(strcmp(ktest_line, " = ERR EBADF") == 0);
     tb_init(&b, ktest_line, sizeof ktest_line);
-    trace_decode_result(&b, SYS_ERRNO, args, ENOENT, 0);
+    trace_decode_result(&b, &syscall_abi_native, SYS_ERRNO, args, ENOENT, 0);
     KTEST_EXPECT(strcmp(ktest_line, " = 2 ENOENT") == 0);
     tb_init(&b, ktest_line, sizeof ktest_line);
-    trace_decode_result(&b, SYS_PROCESS_EXIT, args, 0, 0);
+    trace_decode_result(&b, &syscall_abi_native, SYS_PROCESS_EXIT, args, 0, 0);
     KTEST_EXPECT(strcmp(ktest_line, " = ?") == 0);
 }

@@ -8,13 +8,15 @@
 #include "kernel/trace/trace_decode.h"
 #include "kernel/trace/trace_fmt.h"
 
-void trace_summary_add(trace_session_t *s, uint64_t nr, bool failed, uint64_t ns)
+void trace_summary_add(trace_session_t *s, const syscall_abi_t *abi, uint64_t nr, bool failed,
+                       uint64_t ns)
 {
-    if (nr >= SYS_COUNT)
+    if (nr >= TRACE_SUMMARY_CALLS || !syscall_abi_meta(abi, nr))
         return; /* numbers the spec does not have are traced but not counted */
-    s->counts[nr].calls++;
-    s->counts[nr].errors += failed;
-    s->counts[nr].total_ns += ns;
+    trace_count_t *c = &s->counts[abi->id][nr];
+    c->calls++;
+    c->errors += failed;
+    c->total_ns += ns;
 }
 
 /* Right-aligns what fn appends into width columns. */
@@ -63,13 +65,16 @@ void trace_summary_print(trace_session_t *s, void (*emit)(const char *line, uint
     emit(head, sizeof head - 1);
     emit(rule, sizeof rule - 1);
     trace_count_t total = { 0, 0, 0 };
-    for (uint64_t nr = 0; nr < SYS_COUNT; nr++) {
-        trace_count_t *c = &s->counts[nr];
+    static const syscall_abi_t *const abis[SYSCALL_ABI_COUNT] = { &syscall_abi_native,
+                                                                  &syscall_abi_linux };
+    for (unsigned a = 0; a < SYSCALL_ABI_COUNT; a++)
+    for (uint64_t nr = 0; nr < TRACE_SUMMARY_CALLS; nr++) {
+        trace_count_t *c = &s->counts[a][nr];
         if (!c->calls)
             continue;
         tb_init(&b, line, sizeof line - 1);
         row(&b, c->calls, c->errors, c->total_ns, true);
-        trace_decode_name(&b, nr);
+        trace_decode_name(&b, abis[a], nr);
         tb_putc(&b, '\n');
         emit(line, b.len);
         total.calls += c->calls;

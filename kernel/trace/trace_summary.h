@@ -9,6 +9,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <spindle/syscall_nums.h>
+#include "syscall/syscall_abi.h"
+
+/* Numbers counted per ABI (Linux's reach 450; a native or Linux number above is not counted). */
+#define TRACE_SUMMARY_CALLS 512
 
 typedef struct {
     uint64_t calls, errors, total_ns;
@@ -17,10 +21,11 @@ typedef struct {
 typedef struct trace_session {
     uint32_t refs;    /* trace_proc_t pointing here (the tracer too) */
     uint32_t members; /* traced processes still alive */
-    trace_count_t counts[SYS_COUNT];
+    trace_count_t counts[SYSCALL_ABI_COUNT][TRACE_SUMMARY_CALLS]; /* per ABI, per number */
 } trace_session_t;
 
-void trace_summary_add(trace_session_t *s, uint64_t nr, bool failed, uint64_t ns);
+void trace_summary_add(trace_session_t *s, const syscall_abi_t *abi, uint64_t nr, bool failed,
+                       uint64_t ns);
 /* Emits the table through emit(line, len) (one call per line) and clears the counts. */
 void trace_summary_print(trace_session_t *s, void (*emit)(const char *line, uint64_t len));
 

@@ -1,0 +1,292 @@
+/*
+ * linux_info.c - Linux calls that report or record: ids, uname, limits, getrandom, prctl,
+ * arch_prctl, set_tid_address, set_robust_list, umask, getrusage, sched_getaffinity, and the
+ * signal bookkeeping (rt_sigaction, rt_sigprocmask: recorded so programs read back what they
+ * set; delivery is a later issue). There is one user, root: every id is 0.
+ */
+#include "kernel/arch/arch.h"
+#include "kernel/arch/cpu.h"
+#include "kernel/arch/smp.h"
+#include "kernel/fs/devfs.h"
+#include "kernel/lib/string.h"
+#include "kernel/uaccess.h"
+#include "mm/heap.h"
+#include "sched/sched.h"
+#include "sched/thread.h"
+#include "syscall/linux/linux.h"
+
+#define LINUX_STACK_SOFT (8ULL << 20) /* what Linux reports for RLIMIT_STACK by default */
+
+int64_t linux_sys_getpid(void)
+{
+    return (int64_t)process_current()->pid;
+}
+
+int64_t linux_sys_gettid(void)
+{
+    return (int64_t)sched_current()->tid;
+}
+
+int64_t linux_sys_getppid(void)
+{
+    uint64_t f = sched_lock();
+    process_t *parent = process_current()->parent;
+    uint64_t pid = parent ? parent->pid : 0;
+    sched_unlock(f);
+    return (int64_t)pid;
+}
+
+int64_t linux_sys_getuid(void) { return 0; }
+int64_t linux_sys_getgid(void) { return 0; }
+int64_t linux_sys_geteuid(void) { return 0; }
+int64_t linux_sys_getegid(void) { return 0; }
+
+int64_t linux_sys_uname(void *ubuf)
+{
+    static linux_utsname_t u = {
+        .sysname = "Linux", .nodename = "spindle", .release = "6.1.0",
+        .version = "#1 Spindle", .machine = "x86_64", .domainname = "(none)",
+    };
+    return copy_to_user(ubuf, &u, sizeof u) ? -EFAULT : 0;
+}
+
+static int rlimit_of(uint64_t resource, linux_rlimit_t *r)
+{
+    if (resource >= LINUX_RLIMIT_NLIMITS)
+        return EINVAL;
+    r->cur = r->max = LINUX_RLIM_INFINITY;
+    if (resource == LINUX_RLIMIT_STACK)
+        r->cur = LINUX_STACK_SOFT;
+    if (resource == LINUX_RLIMIT_NOFILE)
+        r->cur = r->max = FDTABLE_MAX;
+    return 0;
+}
+
+/* Limits are reported, never enforced beyond the kernel's own: a new limit is accepted for
+ * the caller and forgotten (glibc and musl only ever read them back to size things). */
+int64_t linux_sys_prlimit64(int64_t pid, int64_t resource, void *unew, void *uold)
+{
+    linux_rlimit_t r;
+    pid = (int32_t)pid;
+    if (pid && (uint64_t)pid != process_current()->pid)
+        return -ESRCH;
+    int err = rlimit_of((uint32_t)resource, &r);
+    if (err)
+        return -err;
+    if (unew) {
+        linux_rlimit_t n;
+        if (copy_from_user(&n, unew, sizeof n))
+            return -EFAULT;
+        if (n.cur > n.max)
+            return -EINVAL;
+    }
+    if (uold && copy_to_user(uold, &r, sizeof r))
+        return -EFAULT;
+    return 0;
+}
+
+int64_t linux_sys_getrlimit(int64_t resource, void *urlim)
+{
+    return linux_sys_prlimit64(0, resource, NULL, urlim);
+}
+
+int64_t linux_sys_getrandom(void *ubuf, uint64_t count, uint64_t flags)
+{
+    if (flags & ~7ULL) /* GRND_NONBLOCK, GRND_RANDOM, GRND_INSECURE */
+        return -EINVAL;
+    if (count > 1 << 20)
+        count = 1 << 20;
+    if (!uaccess_range_ok((uint64_t)ubuf, count))
+        return -EFAULT;
+    for (uint64_t done = 0; done < count;) {
+        uint64_t v = dev_random_u64();
+        size_t n = count - done < sizeof v ? (size_t)(count - done) : sizeof v;
+        if (copy_to_user((uint8_t *)ubuf + done, &v, n))
+            return done ? (int64_t)done : -EFAULT;
+        done += n;
+    }
+    return (int64_t)count;
+}
+
+/* PR_SET_NAME renames the process (ps, /proc and the tracer show it); Linux names the
+ * thread, but Spindle's names are per process. */
+int64_t linux_sys_prctl(int64_t option, uint64_t arg2, uint64_t arg3, uint64_t arg4,
+                        uint64_t arg5)
+{
+    (void)arg3, (void)arg4, (void)arg5;
+    process_t *p = process_current();
+    char name[16];
+    option = (int32_t)option;
+    if (option == LINUX_PR_SET_NAME) {
+        size_t len;
+        int err = copy_string_from_user(name, (const void *)arg2, sizeof name, &len);
+        if (err == ENAMETOOLONG) { /* Linux truncates to 15 characters */
+            name[sizeof name - 1] = 0;
+            err = 0;
+        }
+        if (err)
+            return -err;
+        uint64_t f = sched_lock();
+        strlcpy(p->name, name, sizeof name);
+        sched_unlock(f);
+        return 0;
+    }
+    if (option == LINUX_PR_GET_NAME) {
+        memset(name, 0, sizeof name);
+        uint64_t f = sched_lock();
+        strlcpy(name, p->name, sizeof name);
+        sched_unlock(f);
+        return copy_to_user((void *)arg2, name, sizeof name) ? -EFAULT : 0;
+    }
+    return -EINVAL;
+}
+
+/* FS base through the native set_fs_base (the kernel keeps it per thread); GS likewise. */
+int64_t linux_sys_arch_prctl(int64_t code, void *addr)
+{
+    uint64_t a = (uint64_t)addr, v;
+    switch ((int32_t)code) {
+    case LINUX_ARCH_SET_FS:
+        return LN1(SYS_SET_FS_BASE, a) ? -EPERM : 0;
+    case LINUX_ARCH_SET_GS:
+        if (!uaccess_range_ok(a, 0))
+            return -EPERM;
+        wrmsr(MSR_GS_BASE, a); /* user GS stays live in the kernel; switches save it */
+        return 0;
+    case LINUX_ARCH_GET_FS:
+        v = arch_user_fs_base();
+        return copy_to_user(addr, &v, sizeof v) ? -EFAULT : 0;
+    case LINUX_ARCH_GET_GS:
+        v = rdmsr(MSR_GS_BASE);
+        return copy_to_user(addr, &v, sizeof v) ? -EFAULT : 0;
+    default:
+        return -EINVAL;
+    }
+}
+
+/* The thread's exit word, as the native thread_exit_word; Linux returns the tid. */
+int64_t linux_sys_set_tid_address(void *tidptr)
+{
+    int64_t r = LN1(SYS_THREAD_EXIT_WORD, tidptr);
+    return r < 0 ? r : (int64_t)sched_current()->tid;
+}
+
+int64_t linux_sys_set_robust_list(void *head, uint64_t len)
+{
+    if (len != 24) /* sizeof(struct robust_list_head) */
+        return -EINVAL;
+    sched_current()->robust_list = (uint64_t)head;
+    return 0;
+}
+
+int64_t linux_sys_umask(uint64_t mask)
+{
+    process_t *p = process_current();
+    return __atomic_exchange_n(&p->umask, (uint32_t)(mask & 0777), __ATOMIC_RELAXED);
+}
+
+int64_t linux_sys_getrusage(int64_t who, void *uusage)
+{
+    /* struct rusage: utime, stime (timevals), then 14 longs. */
+    uint64_t ru[18] = { 0 };
+    uint64_t ns;
+    uint64_t f = sched_lock();
+    who = (int32_t)who;
+    if (who == 0) /* RUSAGE_SELF */
+        ns = process_cpu_ns(process_current());
+    else if (who == 1) /* RUSAGE_THREAD */
+        ns = sched_thread_cpu_ns(sched_current());
+    else if (who == -1) /* RUSAGE_CHILDREN: not kept */
+        ns = 0;
+    else
+        ns = ERR;
+    sched_unlock(f);
+    if (ns == ERR)
+        return -EINVAL;
+    ru[0] = ns / 1000000000;
+    ru[1] = ns % 1000000000 / 1000;
+    return copy_to_user(uusage, ru, sizeof ru) ? -EFAULT : 0;
+}
+
+/* Every online CPU, as a byte mask of at least 8 bytes (glibc asks with 128). */
+int64_t linux_sys_sched_getaffinity(int64_t pid, uint64_t size, void *umask)
+{
+    uint8_t mask[64] = { 0 };
+    unsigned n = smp_cpu_count();
+    pid = (int32_t)pid;
+    if (pid && (uint64_t)pid != process_current()->pid && (uint64_t)pid != sched_current()->tid)
+        return -ESRCH;
+    if (size < 8 || (size & 7))
+        return -EINVAL;
+    if (size > sizeof mask)
+        size = sizeof mask;
+    for (unsigned i = 0; i < n && i < 8 * sizeof mask; i++)
+        mask[i / 8] |= (uint8_t)(1u << (i % 8));
+    return copy_to_user(umask, mask, size) ? -EFAULT : (int64_t)size;
+}
+
+int64_t linux_sys_sched_yield(void)
+{
+    return LN0(SYS_YIELD);
+}
+
+/* ---- signals: recorded only ---- */
+
+int64_t linux_sys_rt_sigaction(int64_t sig, void *uact, void *uold, uint64_t setsize)
+{
+    process_t *p = process_current();
+    sig = (int32_t)sig;
+    if (setsize != 8 || sig < 1 || sig > LINUX_NSIG)
+        return -EINVAL;
+    if (uact && (sig == LINUX_SIGKILL || sig == LINUX_SIGSTOP))
+        return -EINVAL;
+    linux_sigaction_t act, old;
+    if (uact && copy_from_user(&act, uact, sizeof act))
+        return -EFAULT;
+    if (uact && !p->sigactions) {
+        void *table = kzalloc(LINUX_NSIG * sizeof(linux_sigaction_t));
+        if (!table)
+            return -ENOMEM;
+        if (__atomic_compare_exchange_n(&p->sigactions, &(void *){ NULL }, table, false,
+                                        __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) == false)
+            kfree(table); /* another thread made it first */
+    }
+    linux_sigaction_t *t = __atomic_load_n(&p->sigactions, __ATOMIC_ACQUIRE);
+    uint64_t f = sched_lock(); /* one record changes at a time */
+    if (t)
+        old = t[sig - 1];
+    else
+        memset(&old, 0, sizeof old);
+    if (uact)
+        t[sig - 1] = act;
+    sched_unlock(f);
+    if (uold && copy_to_user(uold, &old, sizeof old))
+        return -EFAULT;
+    return 0;
+}
+
+int64_t linux_sys_rt_sigprocmask(int64_t how, void *uset, void *uold, uint64_t setsize)
+{
+    thread_t *self = sched_current();
+    uint64_t set, old = self->sigmask;
+    if (setsize != 8)
+        return -EINVAL;
+    if (uset) {
+        if (copy_from_user(&set, uset, sizeof set))
+            return -EFAULT;
+        how = (int32_t)how;
+        if (how == LINUX_SIG_BLOCK)
+            self->sigmask |= set;
+        else if (how == LINUX_SIG_UNBLOCK)
+            self->sigmask &= ~set;
+        else if (how == LINUX_SIG_SETMASK)
+            self->sigmask = set;
+        else
+            return -EINVAL;
+        /* SIGKILL and SIGSTOP cannot be blocked. */
+        self->sigmask &= ~((1ULL << (LINUX_SIGKILL - 1)) | (1ULL << (LINUX_SIGSTOP - 1)));
+    }
+    if (uold && copy_to_user(uold, &old, sizeof old))
+        return -EFAULT;
+    return 0;
+}
