@@ -2,7 +2,8 @@
  * xhci.h - the xHCI host-controller driver (xHCI 1.2) and the USB devices on its root
  * ports. One kernel thread per controller ("xhci") owns everything below: it alone touches
  * the rings, the contexts and the slot table, so none of it needs a lock. The controller's
- * MSI (or nothing: then the thread polls every XHCI_POLL_NS) only wakes that thread.
+ * MSI-X/MSI, or without them CPU 0's timer tick (xhci_tick), only wakes that thread; the
+ * few fields the waking side touches are named at irq_pending below.
  *
  * Everything the controller and the devices say is hostile: register values are range-
  * checked against the BAR, events are decoded by xhci_event_parse and must point into our
@@ -23,7 +24,7 @@
 #define XHCI_MAX_SLOTS   32
 #define XHCI_MAX_PORTS   64
 #define XHCI_RING_TRBS   256            /* one 4 KiB page per ring */
-#define XHCI_POLL_NS     8000000ULL     /* the thread's period when polled or a key is held */
+#define XHCI_POLL_NS     8000000ULL     /* the thread's period while a key is held */
 #define XHCI_CMD_TIMEOUT_NS  1000000000ULL
 #define XHCI_XFER_TIMEOUT_NS 1000000000ULL
 #define XHCI_MSI_VECTOR  0x30

@@ -31,6 +31,7 @@
 #define XHCI_POWER_GOOD_NS  20000000ULL
 #define XHCI_SCRATCH_MAX    256
 #define XHCI_DMA_LIMIT      (1ULL << 32)
+#define XHCI_BAR_MIN        0x1000 /* capability + operational + one port, at the least */
 
 uint64_t xhci_dma_page(const xhci_t *hc, void **virt)
 {
@@ -202,6 +203,11 @@ int xhci_hc_map(xhci_t *hc, volatile uint8_t *bar, uint64_t size)
 {
     hc->cap = bar;
     hc->bar_size = size;
+    if (size < XHCI_BAR_MIN) {
+        kprintf("%s: BAR of %llu bytes can't hold the registers\n", hc->name,
+                (unsigned long long)size);
+        return XHCI_EFAILED;
+    }
     uint32_t caplen = xhci_rd(bar, XHCI_CAP_CAPLENGTH) & 0xFF;
     uint32_t p1 = xhci_rd(bar, XHCI_CAP_HCSPARAMS1);
     uint32_t cc = xhci_rd(bar, XHCI_CAP_HCCPARAMS1);

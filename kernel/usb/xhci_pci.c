@@ -150,7 +150,7 @@ void xhci_register(void)
 
 void xhci_wait_settled(uint64_t timeout_ns)
 {
-    uint64_t deadline = clock_now_ns() + timeout_ns;
+    uint64_t start = clock_now_ns(), deadline = start + timeout_ns;
     for (unsigned i = 0; i < xhci_count; i++) {
         while (!xhci_hcs[i]->settled) {
             if (clock_now_ns() >= deadline) {
@@ -160,4 +160,7 @@ void xhci_wait_settled(uint64_t timeout_ns)
             sched_sleep_ns(2000000);
         }
     }
+    if (xhci_count)
+        kprintf("xhci: every port looked at; the boot waited %llu ms for it\n",
+                (unsigned long long)((clock_now_ns() - start) / 1000000));
 }

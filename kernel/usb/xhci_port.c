@@ -178,7 +178,11 @@ static void xhci_port_attach(xhci_t *hc, unsigned port, uint32_t sc)
     }
     sc = xhci_rd(hc->op, XHCI_OP_PORTSC(port));
     unsigned speed = PORTSC_SPEED(sc);
-    if (speed == 0 || speed > USB_SPEED_SUPER)
+    if (speed == 0) {
+        kprintf("%s: port %u: enabled with no speed; device ignored\n", hc->name, port);
+        return;
+    }
+    if (speed > USB_SPEED_SUPER)
         speed = USB_SPEED_SUPER; /* SuperSpeedPlus and beyond: handled as SuperSpeed */
     if (xhci_command(hc, 0, 0, TRB_TYPE(TRB_ENABLE_SLOT)) != 0)
         return;
