@@ -197,14 +197,14 @@ KTEST(sched_kernel_threads_that_never_yield_share_the_cpu)
 {
     const int nice[2] = { 0, 0 };
     uint64_t sw = sched_cpu_this()->switches;
-    KTEST_EXPECT(t_spinners_share(nice, 300, 38, 62)); /* equal weights: about 50 % each */
+    KTEST_EXPECT(t_spinners_share(nice, 600, 38, 62)); /* equal weights: about 50 % each */
     KTEST_EXPECT(sched_cpu_this()->switches > sw + 10);
 }
 
 KTEST(sched_higher_priority_kernel_thread_gets_more_cpu)
 {
     const int nice[2] = { 0, -5 }; /* weight 1024 vs 3121: about 25 % / 75 % */
-    KTEST_EXPECT(t_spinners_share(nice, 400, 17, 33));
+    KTEST_EXPECT(t_spinners_share(nice, 800, 17, 33));
 }
 
 KTEST(sched_sleep_ends_no_earlier_than_asked_and_soon_after)
