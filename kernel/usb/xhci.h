@@ -77,7 +77,8 @@ typedef struct xhci {
     bool timed_sleep;               /* the thread is in sched_sleep_ns: wake it directly */
     volatile bool settled;          /* the first look at every port is done */
     bool dead;                      /* host error seen: nothing more is asked of it */
-    bool polled;                    /* running without MSI: xhci_tick watches the ring */
+    bool polled;                    /* no interrupts (now): xhci_tick watches the ring */
+    unsigned intx_unclaimed;        /* INTx deliveries in a row that were not ours */
     unsigned bad_events;
     uint64_t irqs;
 } xhci_t;
