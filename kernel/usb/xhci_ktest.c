@@ -144,3 +144,30 @@ KTEST(xhci_junk_events_are_dropped_and_host_error_stops_it)
     KTEST_EXPECT(xhci_command(&f.hc, 0, 0, TRB_TYPE(TRB_NOOP_CMD)) == XHCI_EDEAD);
     fake_hc_free(&f);
 }
+
+/* The INTx handler's claim and its storm limit, on the fake controller: nothing pending is
+ * not ours; EINT (or IMAN.IP) is, and resets the count; all-ones registers (a controller
+ * gone) are not; XHCI_INTX_STORM unclaimed in a row make the controller polled. The PCI
+ * function given is one no machine here has (bus 255, 31.7: config writes go nowhere)
+ * with an unrouted line (0xFF: no IOAPIC entry is touched). */
+KTEST(xhci_intx_claims_only_its_own_and_gives_up_a_stuck_line)
+{
+    static fake_hc_t f;
+    const pci_dev_t nowhere = { .bus = 0xFF, .dev = 31, .fn = 7, .irq_line = 0xFF };
+    KTEST_EXPECT(fake_hc_init(&f));
+    KTEST_EXPECT(!xhci_intx_service(&f.hc, &nowhere));
+    xhci_wr(f.hc.op, XHCI_OP_USBSTS, USBSTS_EINT);
+    KTEST_EXPECT(xhci_intx_service(&f.hc, &nowhere));
+    KTEST_EXPECT(f.hc.irqs == 1 && f.hc.intx_unclaimed == 0);
+    KTEST_EXPECT(xhci_rd(f.hc.rt, XHCI_RT_IMAN) == (IMAN_IP | IMAN_IE));
+    xhci_wr(f.hc.op, XHCI_OP_USBSTS, 0xFFFFFFFFu);
+    KTEST_EXPECT(!xhci_intx_service(&f.hc, &nowhere));
+    xhci_wr(f.hc.op, XHCI_OP_USBSTS, 0);
+    xhci_wr(f.hc.rt, XHCI_RT_IMAN, 0);
+    for (unsigned i = 2; i < XHCI_INTX_STORM; i++)
+        KTEST_EXPECT(!xhci_intx_service(&f.hc, &nowhere));
+    KTEST_EXPECT(!f.hc.polled);
+    KTEST_EXPECT(!xhci_intx_service(&f.hc, &nowhere));
+    KTEST_EXPECT(f.hc.polled && f.hc.intx_unclaimed == XHCI_INTX_STORM);
+    fake_hc_free(&f);
+}

@@ -27,7 +27,6 @@
 #define XHCI_CLASS    0x0C
 #define XHCI_SUBCLASS 0x03
 #define XHCI_PROG_IF  0x30
-#define XHCI_INTX_STORM 1000      /* INTx deliveries in a row not ours before it is given up */
 
 static xhci_t *xhci_hcs[XHCI_MAX_CONTROLLERS];
 static pci_dev_t xhci_pcis[XHCI_MAX_CONTROLLERS];
@@ -51,30 +50,33 @@ static void xhci_irq(interrupt_frame_t *frame)
     apic_eoi();
 }
 
-/* INTx: ours only when the controller has an interrupt pending (an absent controller reads
- * all ones: not ours). Unclaimed ones are counted; a stuck line is masked and the
- * controller goes over to the timer tick. */
+bool xhci_intx_service(xhci_t *hc, const pci_dev_t *pci)
+{
+    uint32_t sts = xhci_rd(hc->op, XHCI_OP_USBSTS), iman = xhci_rd(hc->rt, XHCI_RT_IMAN);
+    if (sts != 0xFFFFFFFFu && ((sts & USBSTS_EINT) || (iman & IMAN_IP))) {
+        hc->intx_unclaimed = 0;
+        xhci_wr(hc->rt, XHCI_RT_IMAN, IMAN_IP | IMAN_IE);
+        xhci_wr(hc->op, XHCI_OP_USBSTS, USBSTS_EINT);
+        hc->irqs++;
+        xhci_kick(hc);
+        return true;
+    }
+    if (++hc->intx_unclaimed == XHCI_INTX_STORM) {
+        pci_intx_disable(pci);
+        __atomic_store_n(&hc->polled, true, __ATOMIC_RELEASE);
+        kprintf("%s: INTx fired %u times in a row with nothing pending; masked, polled on "
+                "the timer tick\n", hc->name, XHCI_INTX_STORM);
+        xhci_kick(hc); /* the thread may be blocked with no timer: let it see the change */
+    }
+    return false;
+}
+
+/* INTx (level, maybe shared): the vector says which controller; the EOI is always sent. */
 static void xhci_intx_irq(interrupt_frame_t *frame)
 {
     unsigned i = (unsigned)(frame->vector - XHCI_MSI_VECTOR);
-    xhci_t *hc = i < xhci_count ? xhci_hcs[i] : NULL;
-    if (hc && hc->rt) {
-        uint32_t sts = xhci_rd(hc->op, XHCI_OP_USBSTS), iman = xhci_rd(hc->rt, XHCI_RT_IMAN);
-        bool ours = sts != 0xFFFFFFFFu && ((sts & USBSTS_EINT) || (iman & IMAN_IP));
-        if (ours) {
-            hc->intx_unclaimed = 0;
-            xhci_wr(hc->rt, XHCI_RT_IMAN, IMAN_IP | IMAN_IE);
-            xhci_wr(hc->op, XHCI_OP_USBSTS, USBSTS_EINT);
-            hc->irqs++;
-            xhci_kick(hc);
-        } else if (++hc->intx_unclaimed == XHCI_INTX_STORM) {
-            pci_intx_disable(&xhci_pcis[i]);
-            __atomic_store_n(&hc->polled, true, __ATOMIC_RELEASE);
-            kprintf("%s: INTx fired %u times in a row with nothing pending; masked, "
-                    "polled on the timer tick\n", hc->name, XHCI_INTX_STORM);
-            xhci_kick(hc);
-        }
-    }
+    if (i < xhci_count && xhci_hcs[i]->rt)
+        (void)xhci_intx_service(xhci_hcs[i], &xhci_pcis[i]);
     apic_eoi();
 }
 
