@@ -75,7 +75,7 @@ volatile void *pci_mmio_map(uint64_t phys, uint64_t size);
 void pci_enable_mmio_dma(const pci_dev_t *d);
 /* Offset of capability id in the device's list, 0 when absent (bounded walk). */
 uint8_t pci_cap_find(const pci_dev_t *d, uint8_t id);
-/* Routes the device's first MSI-X entry, else its MSI, to vector on the boot CPU (fixed,
+/* Routes the device's first MSI-X entry, else its MSI, to vector on the calling CPU (fixed,
  * edge) and turns INTx off; returns "msi-x" or "msi", NULL when it has neither (the driver
  * tries pci_intx_enable then). */
 const char *pci_msi_enable(const pci_dev_t *d, uint8_t vector);
@@ -84,7 +84,7 @@ const char *pci_msi_enable(const pci_dev_t *d, uint8_t vector);
  * routed, else why not (pin 0 or above INTD#, line 0xFF, line >= gsi_limit). */
 const char *pci_intx_check(uint8_t pin, uint8_t line, uint32_t gsi_limit);
 /* Routes the device's INTx (the firmware's line, MADT override honoured, else level and
- * active low) to vector on the boot CPU with handler, and clears the device's Interrupt
+ * active low) to vector on the calling CPU with handler, and clears the device's Interrupt
  * Disable bit. The line may be shared with devices we don't drive: handler must check its
  * device's own status before claiming, and always send the EOI. Returns the GSI, -1 with a
  * log line when the values are bad or the line is taken. */
