@@ -153,6 +153,8 @@ bool xhci_intx_service(xhci_t *hc, const pci_dev_t *pci);
 /* Waits (bounded by timeout_ns) until every controller found has looked at its ports once,
  * so the boot's USB allocations are done before init or the self-tests start. */
 void xhci_wait_settled(uint64_t timeout_ns);
+/* Controller i in probe order, NULL past the last (for the self-tests). */
+const xhci_t *xhci_controller(unsigned i);
 
 /* xhci_hc.c: controller bring-up. xhci_hc_map checks the capability registers of the BAR
  * mapped at bar and sets the register bases; xhci_hc_start takes the controller from the

@@ -171,3 +171,24 @@ KTEST(xhci_intx_claims_only_its_own_and_gives_up_a_stuck_line)
     KTEST_EXPECT(f.hc.polled && f.hc.intx_unclaimed == XHCI_INTX_STORM);
     fake_hc_free(&f);
 }
+
+/* True when some root port of hc has a device in a slot. */
+static bool hc_has_device(const xhci_t *hc)
+{
+    for (unsigned p = 1; p <= hc->max_ports && p <= XHCI_MAX_PORTS; p++)
+        if (hc->port_slot[p])
+            return true;
+    return false;
+}
+
+/* The boot's real controllers: one that runs on an interrupt (MSI-X, MSI or INTx, not
+ * polled) and brought a device up took interrupts for it; a route that delivers nothing
+ * (an INTx line the chipset does not wire where the firmware says) fails here. Vacuous
+ * without USB. */
+KTEST(xhci_controllers_on_interrupts_took_some)
+{
+    const xhci_t *hc;
+    for (unsigned i = 0; (hc = xhci_controller(i)) != NULL; i++)
+        if (!hc->dead && !hc->polled && hc_has_device(hc))
+            KTEST_EXPECT(hc->irqs > 0);
+}

@@ -209,6 +209,11 @@ void xhci_register(void)
     pci_driver_register(&xhci_driver);
 }
 
+const xhci_t *xhci_controller(unsigned i)
+{
+    return i < __atomic_load_n(&xhci_count, __ATOMIC_ACQUIRE) ? xhci_hcs[i] : NULL;
+}
+
 void xhci_wait_settled(uint64_t timeout_ns)
 {
     uint64_t start = clock_now_ns(), deadline = start + timeout_ns;
