@@ -58,7 +58,9 @@ pcusb-q35-fb   |  | screen | --pc usb --no-serial       | no PS/2, USB keyboard,
 pcusb-pc-fb    |  | screen | --machine pc --pc usb --no-serial | the same on i440fx
 pcusb-stick    |  | usb    | --usb --pc usb             | USB stick and USB keyboard on one xHCI, no PS/2
 pcusb-nec-msi  |  | disk   | --machine q35,i8042=off -- -device nec-usb-xhci,id=nec,msix=off -device usb-kbd,bus=nec.0 | NEC xHCI with MSI only (not MSI-X)
-pcusb-polled   |  | disk   | --machine q35,i8042=off -- -device nec-usb-xhci,id=nec,msi=off,msix=off -device usb-kbd,bus=nec.0 | xHCI without MSI: polled from the timer tick
+pcusb-intx     |  | disk   | --machine q35,i8042=off -- -device nec-usb-xhci,id=nec,msi=off,msix=off -device usb-kbd,bus=nec.0 | xHCI without MSI: INTx on the firmware's line through the IOAPIC
+pcusb-intx-pc  |  | disk   | --machine pc,i8042=off -- -device nec-usb-xhci,id=nec,msi=off,msix=off -device usb-kbd,bus=nec.0 | the same on i440fx
+pcusb-polled   |  | disk   | --machine q35,i8042=off -- -device nec-usb-xhci,msi=off,msix=off -device nec-usb-xhci,msi=off,msix=off -device nec-usb-xhci,id=nec,msi=off,msix=off,addr=0x8 -device usb-kbd,bus=nec.0 | three xHCIs without MSI; the third's line (10) is the second's: it is polled from the timer tick
 secure-boot    |  | signed | --usb --secure-boot        | OVMF Secure Boot, snakeoil db, signed loader
 uboot          | q | uboot  | --machine pc               | U-Boot's UEFI (second firmware) on i440fx
 suite-qemu64   |  | suite  | --cpu qemu64 --smp 2       | /bin/suite without FSGSBASE/XSAVE/RDTSCP
@@ -148,7 +150,7 @@ run_case() { # NAME KIND OPTS DESC
         record "$name" ok "$bootcase_secs" "${reason:-exit 33}" "$desc"
         # what the kernel found, as evidence that the configurations really differ
         grep -a -e '^Spindle kernel' -e '^cpu: ' -e '^apic: .*mode' -e '^mm: .*usable' \
-            -e 'USB keyboard [0-9]* ready' "$log" 2>/dev/null |
+            -e 'USB keyboard [0-9]* ready' -e '^xhci[0-9]: running' "$log" 2>/dev/null |
             tr -d '\r' | sed "s/^/$name: /" >> "$dir/found.txt"
         rm -f "$log" "$log.qemu.txt"
     else

@@ -35,8 +35,14 @@ void apic_timer_resume_periodic(void);
 /* Routes ISA irq to vector on the boot CPU through the IOAPIC (honouring overrides). */
 void ioapic_route_irq(uint8_t irq, uint8_t vector);
 /* The same with default_flags (MPS INTI flags: 0x0F = level, active low, what the ACPI SCI
- * is without an override) for an irq the MADT does not override. */
-void ioapic_route_irq_flags(uint8_t irq, uint8_t vector, uint16_t default_flags);
+ * and PCI INTx are without an override) for an irq the MADT does not override. Returns the
+ * GSI the irq was routed on, -1 (logged) when no IOAPIC serves it. */
+int32_t ioapic_route_irq_flags(uint8_t irq, uint8_t vector, uint16_t default_flags);
+/* One past the highest GSI any usable IOAPIC serves (0 when there is none). */
+uint32_t ioapic_gsi_limit(void);
+/* True when the IOAPIC entry irq arrives on (overrides applied) exists and is masked, i.e.
+ * no one routed it yet. */
+bool ioapic_irq_free(uint8_t irq);
 
 /* Added by the platform code: */
 /* Application processors: same APIC mode and local setup as the boot CPU (no IOAPIC work;

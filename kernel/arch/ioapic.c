@@ -121,21 +121,21 @@ static const ioapic_t *ioapic_for_gsi(uint32_t gsi, uint32_t *index)
 
 void ioapic_route_irq(uint8_t irq, uint8_t vector)
 {
-    ioapic_route_irq_flags(irq, vector, 0);
+    (void)ioapic_route_irq_flags(irq, vector, 0);
 }
 
-void ioapic_route_irq_flags(uint8_t irq, uint8_t vector, uint16_t default_flags)
+int32_t ioapic_route_irq_flags(uint8_t irq, uint8_t vector, uint16_t default_flags)
 {
     uint16_t flags;
     uint32_t index, gsi = ioapic_isa_gsi(irq, &flags, default_flags), dest = apic_id();
     const ioapic_t *io = ioapic_for_gsi(gsi, &index);
     if (!io) {
         kprintf("ioapic: no IOAPIC serves IRQ %u (GSI %u)\n", irq, gsi);
-        return;
+        return -1;
     }
     if (dest > 0xFF) {
         kprintf("ioapic: APIC id %u can't be an IOAPIC destination\n", dest);
-        return;
+        return -1;
     }
     /* ISA defaults (flags 0, "conforms to the bus") are active high, edge triggered. */
     uint32_t low = vector;
@@ -147,6 +147,29 @@ void ioapic_route_irq_flags(uint8_t irq, uint8_t vector, uint16_t default_flags)
     kprintf("ioapic: IRQ %u -> GSI %u -> vector 0x%x on APIC %u (%s, %s)\n", irq, gsi, vector,
             dest, (low & REDIR_ACTIVE_LOW) ? "active low" : "active high",
             (low & REDIR_LEVEL) ? "level" : "edge");
+    return (int32_t)gsi;
+}
+
+uint32_t ioapic_gsi_limit(void)
+{
+    uint32_t limit = 0;
+    for (size_t i = 0; i < ioapic_count; i++)
+        if (ioapics[i].gsi_base + ioapics[i].entries > limit)
+            limit = ioapics[i].gsi_base + ioapics[i].entries;
+    return limit;
+}
+
+bool ioapic_irq_free(uint8_t irq)
+{
+    uint16_t flags;
+    uint32_t index, gsi = ioapic_isa_gsi(irq, &flags, 0);
+    const ioapic_t *io = ioapic_for_gsi(gsi, &index);
+    if (!io)
+        return false;
+    uint64_t f = spin_lock_irqsave(&ioapic_lock);
+    uint32_t low = ioapic_read(io, IOAPIC_REG_REDIR + 2 * index);
+    spin_unlock_irqrestore(&ioapic_lock, f);
+    return (low & REDIR_MASKED) != 0;
 }
 
 void ioapic_mask_irq(uint8_t irq)

@@ -79,8 +79,10 @@ static void pci_bus_queue(pci_walk_t *w, uint8_t bus)
 static void pci_function_found(pci_walk_t *w, pci_dev_t *d, uint8_t header)
 {
     pci_device_count++;
-    kprintf("pci: %02x:%02x.%u %04x:%04x class %02x.%02x.%02x\n", d->bus, d->dev, d->fn,
-            d->vendor, d->device, d->class_code, d->subclass, d->prog_if);
+    /* Pin and line as the firmware left them: what INTx would be routed by (pci_intx.c). */
+    kprintf("pci: %02x:%02x.%u %04x:%04x class %02x.%02x.%02x pin %u line %u\n", d->bus,
+            d->dev, d->fn, d->vendor, d->device, d->class_code, d->subclass, d->prog_if,
+            pci_read8(d, PCI_INTERRUPT_PIN), d->irq_line);
     if ((header & PCI_HEADER_KIND_MASK) == PCI_HEADER_BRIDGE &&
         d->class_code == PCI_CLASS_BRIDGE && d->subclass == PCI_SUBCLASS_P2P) {
         uint8_t sec = pci_read8(d, PCI_SECONDARY_BUS);

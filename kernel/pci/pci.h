@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "kernel/arch/arch.h"
 
 #define PCI_ANY 0xFFFFu /* matches any class, subclass or prog-if */
 
@@ -25,6 +26,7 @@
 #define PCI_SECONDARY_BUS 0x19
 #define PCI_CAP_PTR      0x34
 #define PCI_INTERRUPT_LINE 0x3C
+#define PCI_INTERRUPT_PIN  0x3D
 
 #define PCI_CMD_IO       (1u << 0)
 #define PCI_CMD_MEMORY   (1u << 1)
@@ -39,7 +41,7 @@ typedef struct {
     uint8_t bus, dev, fn;
     uint16_t vendor, device;
     uint8_t class_code, subclass, prog_if;
-    uint8_t irq_line;
+    uint8_t irq_line;                /* Interrupt Line as the firmware left it */
 } pci_dev_t;
 
 typedef struct pci_driver {
@@ -73,9 +75,23 @@ volatile void *pci_mmio_map(uint64_t phys, uint64_t size);
 void pci_enable_mmio_dma(const pci_dev_t *d);
 /* Offset of capability id in the device's list, 0 when absent (bounded walk). */
 uint8_t pci_cap_find(const pci_dev_t *d, uint8_t id);
-/* Routes the device's first MSI-X entry, else its MSI, to vector on the boot CPU (fixed,
- * edge) and turns INTx off; returns "MSI-X" or "MSI", NULL when it has neither (the
- * driver polls then: INTx would need the firmware's AML routing tables, which we don't run). */
+/* Routes the device's first MSI-X entry, else its MSI, to vector on the calling CPU (fixed,
+ * edge) and turns INTx off; returns "msi-x" or "msi", NULL when it has neither (the driver
+ * tries pci_intx_enable then). */
 const char *pci_msi_enable(const pci_dev_t *d, uint8_t vector);
+
+/* INTx (pci_intx.c). Checks the firmware's Interrupt Pin and Line: NULL when they can be
+ * routed, else why not (pin 0 or above INTD#, line 0xFF, line >= gsi_limit). */
+const char *pci_intx_check(uint8_t pin, uint8_t line, uint32_t gsi_limit);
+/* Routes the device's INTx (the firmware's line, MADT override honoured, else level and
+ * active low) to vector on the calling CPU with handler, and clears the device's Interrupt
+ * Disable bit. The line may be shared with devices we don't drive: handler must check its
+ * device's own status before claiming, and always send the EOI. Returns the GSI, -1 with a
+ * log line when the values are bad or the line is taken. */
+int32_t pci_intx_enable(const pci_dev_t *d, uint8_t vector, interrupt_handler_t handler);
+/* Sets the device's Interrupt Disable bit (MSI-X/MSI in use, or INTx given up). */
+void pci_intx_off(const pci_dev_t *d);
+/* Gives INTx up: Interrupt Disable set and the line masked at the IOAPIC. Interrupt safe. */
+void pci_intx_disable(const pci_dev_t *d);
 
 #endif

@@ -22,12 +22,22 @@
 /* Guards the 0xCF8/0xCFC address-data pair. */
 static spinlock_t pci_port_lock = SPINLOCK_INIT(LOCK_RANK_PCI);
 
+/* The 0xCF8 address of d's register off; 0 when there is none: the port mechanism reaches
+ * only the legacy 256 bytes, and a device or function number out of range would spill into
+ * the next field and name another function. */
+static uint32_t port_addr(const pci_dev_t *d, uint16_t off)
+{
+    if (off >= 256 || d->dev > 31 || d->fn > 7)
+        return 0;
+    return PCI_PORT_ENABLE | (uint32_t)d->bus << 16 | (uint32_t)d->dev << 11 |
+           (uint32_t)d->fn << 8 | (off & 0xFCu);
+}
+
 static uint32_t port_read32(const pci_dev_t *d, uint16_t off)
 {
-    if (off >= 256)
-        return 0xFFFFFFFFu; /* the port mechanism reaches only the legacy 256 bytes */
-    uint32_t addr = PCI_PORT_ENABLE | (uint32_t)d->bus << 16 | (uint32_t)d->dev << 11 |
-                    (uint32_t)d->fn << 8 | (off & 0xFCu);
+    uint32_t addr = port_addr(d, off);
+    if (!addr)
+        return 0xFFFFFFFFu;
     uint64_t f = spin_lock_irqsave(&pci_port_lock);
     outl(PCI_PORT_ADDR, addr);
     uint32_t v = inl(PCI_PORT_DATA);
@@ -37,10 +47,9 @@ static uint32_t port_read32(const pci_dev_t *d, uint16_t off)
 
 static void port_write32(const pci_dev_t *d, uint16_t off, uint32_t v)
 {
-    if (off >= 256)
+    uint32_t addr = port_addr(d, off);
+    if (!addr)
         return;
-    uint32_t addr = PCI_PORT_ENABLE | (uint32_t)d->bus << 16 | (uint32_t)d->dev << 11 |
-                    (uint32_t)d->fn << 8 | (off & 0xFCu);
     uint64_t f = spin_lock_irqsave(&pci_port_lock);
     outl(PCI_PORT_ADDR, addr);
     outl(PCI_PORT_DATA, v);

@@ -1,7 +1,7 @@
 /*
  * pci_dev.c - what drivers do with a device they took: size and map its memory BARs
  * (uncached, through the MMIO window), turn on decoding and DMA, walk its capability list
- * and route MSI-X or MSI to a vector.
+ * and route MSI-X or MSI to a vector (INTx is pci_intx.c's).
  *
  * Sizing a BAR writes all ones and reads the mask back with memory decoding off, so the
  * device never answers at a junk address meanwhile. The capability walk is bounded (48
@@ -100,12 +100,6 @@ uint8_t pci_cap_find(const pci_dev_t *d, uint8_t id)
     return 0;
 }
 
-static void pci_intx_off(const pci_dev_t *d)
-{
-    uint16_t cmd = pci_read16(d, PCI_COMMAND);
-    pci_write16(d, PCI_COMMAND, (uint16_t)(cmd | PCI_CMD_INTX_OFF));
-}
-
 /* MSI-X: entry 0 of the table (in the BAR the capability names) gets the message; the
  * others stay masked as reset left them. */
 static bool pci_msix_enable(const pci_dev_t *d, uint8_t vector, uint32_t dest)
@@ -137,7 +131,7 @@ const char *pci_msi_enable(const pci_dev_t *d, uint8_t vector)
     if (dest > 0xFF)
         return NULL; /* an APIC id above 255 needs interrupt remapping */
     if (pci_msix_enable(d, vector, dest))
-        return "MSI-X";
+        return "msi-x";
     uint8_t cap = pci_cap_find(d, PCI_CAP_MSI);
     if (!cap)
         return NULL;
@@ -152,5 +146,5 @@ const char *pci_msi_enable(const pci_dev_t *d, uint8_t vector)
     ctrl = (uint16_t)((ctrl & ~MSI_CTRL_MME) | MSI_CTRL_ENABLE); /* one vector */
     pci_write16(d, cap + 2, ctrl);
     pci_intx_off(d);
-    return "MSI";
+    return "msi";
 }

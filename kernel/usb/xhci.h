@@ -2,8 +2,8 @@
  * xhci.h - the xHCI host-controller driver (xHCI 1.2) and the USB devices on its root
  * ports. One kernel thread per controller ("xhci") owns everything below: it alone touches
  * the rings, the contexts and the slot table, so none of it needs a lock. The controller's
- * MSI-X/MSI, or without them CPU 0's timer tick (xhci_tick), only wakes that thread; the
- * few fields the waking side touches are named at irq_pending below.
+ * MSI-X/MSI or INTx, or without them CPU 0's timer tick (xhci_tick), only wakes that
+ * thread; the few fields the waking side touches are named at irq_pending below.
  *
  * Everything the controller and the devices say is hostile: register values are range-
  * checked against the BAR, events are decoded by xhci_event_parse and must point into our
@@ -77,7 +77,8 @@ typedef struct xhci {
     bool timed_sleep;               /* the thread is in sched_sleep_ns: wake it directly */
     volatile bool settled;          /* the first look at every port is done */
     bool dead;                      /* host error seen: nothing more is asked of it */
-    bool polled;                    /* running without MSI: xhci_tick watches the ring */
+    bool polled;                    /* no interrupts (now): xhci_tick watches the ring */
+    unsigned intx_unclaimed;        /* INTx deliveries in a row that were not ours */
     unsigned bad_events;
     uint64_t irqs;
 } xhci_t;
@@ -143,9 +144,17 @@ static inline void xhci_wr64(volatile uint8_t *base, uint32_t off, uint64_t v)
 
 /* xhci_pci.c: registers the PCI driver (class 0C.03.30). */
 void xhci_register(void);
+#define XHCI_INTX_STORM 1000 /* INTx deliveries in a row not ours before INTx is given up */
+/* The INTx handler's work (interrupt context): when hc has an interrupt pending (USBSTS.EINT
+ * or IMAN.IP; all-ones reads are no claim) acknowledges it, wakes the thread and returns
+ * true; else counts, and at XHCI_INTX_STORM in a row gives INTx up (pci_intx_disable on
+ * pci, one log line) and makes hc polled. */
+bool xhci_intx_service(xhci_t *hc, const pci_dev_t *pci);
 /* Waits (bounded by timeout_ns) until every controller found has looked at its ports once,
  * so the boot's USB allocations are done before init or the self-tests start. */
 void xhci_wait_settled(uint64_t timeout_ns);
+/* Controller i in probe order, NULL past the last (for the self-tests). */
+const xhci_t *xhci_controller(unsigned i);
 
 /* xhci_hc.c: controller bring-up. xhci_hc_map checks the capability registers of the BAR
  * mapped at bar and sets the register bases; xhci_hc_start takes the controller from the

@@ -144,3 +144,51 @@ KTEST(xhci_junk_events_are_dropped_and_host_error_stops_it)
     KTEST_EXPECT(xhci_command(&f.hc, 0, 0, TRB_TYPE(TRB_NOOP_CMD)) == XHCI_EDEAD);
     fake_hc_free(&f);
 }
+
+/* The INTx handler's claim and its storm limit, on the fake controller: nothing pending is
+ * not ours; EINT (or IMAN.IP) is, and resets the count; all-ones registers (a controller
+ * gone) are not; XHCI_INTX_STORM unclaimed in a row make the controller polled. The PCI
+ * function given names none (device 32: both config mechanisms refuse it, so giving INTx
+ * up writes nowhere) and has an unrouted line (0xFF: no IOAPIC entry is touched). */
+KTEST(xhci_intx_claims_only_its_own_and_gives_up_a_stuck_line)
+{
+    static fake_hc_t f;
+    const pci_dev_t nowhere = { .bus = 0, .dev = 32, .fn = 0, .irq_line = 0xFF };
+    KTEST_EXPECT(fake_hc_init(&f));
+    KTEST_EXPECT(!xhci_intx_service(&f.hc, &nowhere));
+    xhci_wr(f.hc.op, XHCI_OP_USBSTS, USBSTS_EINT);
+    KTEST_EXPECT(xhci_intx_service(&f.hc, &nowhere));
+    KTEST_EXPECT(f.hc.irqs == 1 && f.hc.intx_unclaimed == 0);
+    KTEST_EXPECT(xhci_rd(f.hc.rt, XHCI_RT_IMAN) == (IMAN_IP | IMAN_IE));
+    xhci_wr(f.hc.op, XHCI_OP_USBSTS, 0xFFFFFFFFu);
+    KTEST_EXPECT(!xhci_intx_service(&f.hc, &nowhere));
+    xhci_wr(f.hc.op, XHCI_OP_USBSTS, 0);
+    xhci_wr(f.hc.rt, XHCI_RT_IMAN, 0);
+    for (unsigned i = 2; i < XHCI_INTX_STORM; i++)
+        KTEST_EXPECT(!xhci_intx_service(&f.hc, &nowhere));
+    KTEST_EXPECT(!f.hc.polled);
+    KTEST_EXPECT(!xhci_intx_service(&f.hc, &nowhere));
+    KTEST_EXPECT(f.hc.polled && f.hc.intx_unclaimed == XHCI_INTX_STORM);
+    fake_hc_free(&f);
+}
+
+/* True when some root port of hc has a device in a slot. */
+static bool hc_has_device(const xhci_t *hc)
+{
+    for (unsigned p = 1; p <= hc->max_ports && p <= XHCI_MAX_PORTS; p++)
+        if (hc->port_slot[p])
+            return true;
+    return false;
+}
+
+/* The boot's real controllers: one that runs on an interrupt (MSI-X, MSI or INTx, not
+ * polled) and brought a device up took interrupts for it; a route that delivers nothing
+ * (an INTx line the chipset does not wire where the firmware says) fails here. Vacuous
+ * without USB. */
+KTEST(xhci_controllers_on_interrupts_took_some)
+{
+    const xhci_t *hc;
+    for (unsigned i = 0; (hc = xhci_controller(i)) != NULL; i++)
+        if (!hc->dead && !hc->polled && hc_has_device(hc))
+            KTEST_EXPECT(hc->irqs > 0);
+}
