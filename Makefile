@@ -269,6 +269,27 @@ $(BUILD)/bench/cmdline.txt:
 $(BENCH_IMG): $(LOADER) $(KERNEL) $(ROOT_TAR) $(BUILD)/bench/cmdline.txt tools/mkimage.sh
 	sh tools/mkimage.sh $@ $(LOADER) $(KERNEL) $(ROOT_TAR) $(BUILD)/bench/cmdline.txt
 
+# The same static glibc binary Linux boots as /init, run on Spindle through the Linux ABI (the
+# third column of the table): the root archive plus /init and /bench_nop, the paths that
+# build expects; init (/bin/init) starts it as its program.
+BENCH_ON_SPINDLE_DIR := $(BUILD)/bench/linux-on-spindle
+BENCH_ON_SPINDLE_IMG := $(BENCH_ON_SPINDLE_DIR)/spindle.img
+$(BENCH_ON_SPINDLE_DIR)/root.tar: $(ROOT_TAR) $(BENCH_LINUX)
+	@rm -rf $(BENCH_ON_SPINDLE_DIR)/root && mkdir -p $(BENCH_ON_SPINDLE_DIR)/root
+	@cp $(BUILD)/bench/linux/bench $(BENCH_ON_SPINDLE_DIR)/root/init
+	@cp $(BUILD)/bench/linux/bench_nop $(BENCH_ON_SPINDLE_DIR)/root/bench_nop
+	@cp $(ROOT_TAR) $@.new
+	@tar --format=ustar --owner=0 --group=0 --mtime=@0 -rf $@.new -C $(BENCH_ON_SPINDLE_DIR)/root \
+	    init bench_nop
+	@mv $@.new $@
+$(BENCH_ON_SPINDLE_DIR)/cmdline.txt:
+	@mkdir -p $(dir $@)
+	@printf '%s\n' 'qemu_exit -- /init' > $@
+$(BENCH_ON_SPINDLE_IMG): $(LOADER) $(KERNEL) $(BENCH_ON_SPINDLE_DIR)/root.tar \
+        $(BENCH_ON_SPINDLE_DIR)/cmdline.txt tools/mkimage.sh
+	sh tools/mkimage.sh $@ $(LOADER) $(KERNEL) $(BENCH_ON_SPINDLE_DIR)/root.tar \
+	    $(BENCH_ON_SPINDLE_DIR)/cmdline.txt
+
 # Trace-hook variant (issue 8, "tracing off costs nothing measurable"): every kernel source
 # compiled again with -DSPINDLE_NO_TRACE_HOOK, which removes syscall_dispatch's trace_enabled
 # branch, into its own object dir so the normal kernel is neither rebuilt nor changed. Only
@@ -321,7 +342,7 @@ $(NOHOOK_IMG): $(LOADER) $(NOHOOK_KERNEL) $(ROOT_TAR) $(BUILD)/bench/cmdline-get
 	sh tools/mkimage.sh $@ $(LOADER) $(NOHOOK_KERNEL) $(ROOT_TAR) $(BUILD)/bench/cmdline-getpid.txt
 
 .PHONY: bench bench-build
-bench-build: $(BENCH_IMG) $(HOOK_IMG) $(NOHOOK_IMG) $(BENCH_LINUX)
+bench-build: $(BENCH_IMG) $(HOOK_IMG) $(NOHOOK_IMG) $(BENCH_LINUX) $(BENCH_ON_SPINDLE_IMG)
 bench: deps bench-build
 	sh tools/bench.sh --build $(BUILD) --smp $(SMP) --mem $(MEM)
 

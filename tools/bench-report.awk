@@ -68,7 +68,9 @@ function target(name) {
     return 0.5
 }
 
-BEGIN { HOOK_FAST_SLACK = 1.25; HOOK_MIN_BLOCKS = 20 }
+# LOS: the system name of the Linux bench binary booted on Spindle (run-linuxonspindle-N.log),
+# the third column: the same binary on both kernels, target <= 1.0x Linux.
+BEGIN { HOOK_FAST_SLACK = 1.25; HOOK_MIN_BLOCKS = 20; LOS = "linuxonspindle" }
 
 function json_num(s) { return s == "" || s !~ /^[0-9.e+-]+$/ ? "null" : s }
 
@@ -119,10 +121,10 @@ END {
     }
     fold_reps()
     tsv = out "/results.tsv"; js = out "/results.json"
-    print "benchmark\tspindle_ns_op\tlinux_ns_op\tratio\tspindle_cycles_op\tlinux_cycles_op\ttarget_ratio\tmet" > tsv
+    print "benchmark\tspindle_ns_op\tlinux_ns_op\tratio\tspindle_cycles_op\tlinux_cycles_op\ttarget_ratio\tmet\tlinux_binary_on_spindle_ns_op\tlinux_binary_ratio" > tsv
     printf "{\n  \"setup\": \"%s\",\n  \"results\": [", meta > js
     printf "Spindle vs Linux, medians over alternating boots (%s)\n", meta
-    printf "%-32s %12s %14s %8s %8s %s\n", "benchmark", "Spindle ns/op", "Linux ns/op", "ratio", "target", "(met?)"
+    printf "%-32s %12s %14s %8s %8s %-7s %14s %8s\n", "benchmark", "Spindle ns/op", "Linux ns/op", "ratio", "target", "(met?)", "Linux binary", "ratio"
     nboot = 0; first = 1
     for (k = 1; k <= nnames; k++) {
         n = order[k]
@@ -146,18 +148,20 @@ END {
     print hook_line
     if (hook_json != "null")
         printf "(trace hook rows: getpid-only boots in pairs; only blocks run while the host was at its fast speed (per a user-mode gauge), scaled to ns at one gauge speed)\n"
-    printf "(ratio = Spindle / Linux, below 1 means Spindle is faster; n/a = not implemented yet)\n"
+    printf "(ratio = Spindle / Linux, below 1 means Spindle is faster; n/a = not implemented yet;\n"
+    printf " Linux binary: the static glibc build of bench booted on Spindle, its ratio to Linux; target <= 1.0)\n"
     printf "written: %s %s\n", tsv, js
     exit bad
 }
 
 # One row: ROW is its name in the TSV/JSON, SYS the Spindle system that fills the Spindle
 # column (spindle, or hook_in/hook_out for the trace-hook rows) and N the benchmark measured.
-function emit(row, fmt, sys, n,    a, b, ratio, t, met, label, tcell, ln) {
+function emit(row, fmt, sys, n,    a, b, c, ratio, lratio, t, met, label, tcell, ln) {
     # Gauge-scaled rows have no Linux counterpart: a raw Linux figure is not comparable.
     ln = n == "getpid_norm" ? "" : n
-    a = med(sys, n); b = med("linux", ln)
+    a = med(sys, n); b = med("linux", ln); c = med(LOS, ln)
     ratio = (a != "" && b != "" && b > 0) ? sprintf("%.3f", a / b) : ""
+    lratio = (c != "" && b != "" && b > 0) ? sprintf("%.3f", c / b) : ""
     t = row == n ? target(n) : ""
     met = ""
     if (n == "boot_kernel_to_user_ms") { tcell = "<=50ms"; met = a == "" ? "" : (a <= 50 ? "yes" : "no") }
@@ -168,13 +172,16 @@ function emit(row, fmt, sys, n,    a, b, ratio, t, met, label, tcell, ln) {
     if (n == "boot_qemu_to_user_ms") label = "QEMU start -> user line"
     if (row == "getpid_trace_hook_in") label = "getpid, trace hook compiled in"
     if (row == "getpid_trace_hook_out") label = "getpid, trace hook compiled out"
-    printf "%-32s %12s %14s %8s %8s %s\n", label, cell(sys, n, fmt), cell("linux", ln, fmt),
-        ratio == "" ? "-" : sprintf("%.2f", ratio), tcell, met == "" ? "" : (met == "yes" ? "met" : "missed")
-    printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", row, cell(sys, n, fmt), cell("linux", ln, fmt),
+    printf "%-32s %12s %14s %8s %8s %-7s %14s %8s\n", label, cell(sys, n, fmt), cell("linux", ln, fmt),
+        ratio == "" ? "-" : sprintf("%.2f", ratio), tcell, met == "" ? "" : (met == "yes" ? "met" : "missed"),
+        sys == "spindle" ? cell(LOS, ln, fmt) : "-", lratio == "" || sys != "spindle" ? "-" : sprintf("%.2f", lratio)
+    printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", row, cell(sys, n, fmt), cell("linux", ln, fmt),
         ratio == "" ? "-" : ratio, cell(sys "_cyc", n, "%.0f"), cell("linux_cyc", ln, "%.0f"),
-        t == "" ? (n == "boot_kernel_to_user_ms" ? "50ms" : "-") : t, met == "" ? "-" : met > tsv
-    printf "%s\n    {\"benchmark\": \"%s\", \"spindle\": %s, \"linux\": %s, \"ratio\": %s, \"spindle_cycles\": %s, \"linux_cycles\": %s, \"unit\": \"%s\", \"status_spindle\": \"%s\", \"status_linux\": \"%s\"}",
-        first ? "" : ",", row, json_num(a), json_num(b), json_num(ratio), json_num(med(sys "_cyc", n)),
+        t == "" ? (n == "boot_kernel_to_user_ms" ? "50ms" : "-") : t, met == "" ? "-" : met,
+        sys == "spindle" ? cell(LOS, ln, fmt) : "-", lratio == "" || sys != "spindle" ? "-" : lratio > tsv
+    printf "%s\n    {\"benchmark\": \"%s\", \"spindle\": %s, \"linux\": %s, \"ratio\": %s, \"linux_binary_on_spindle\": %s, \"linux_binary_ratio\": %s, \"spindle_cycles\": %s, \"linux_cycles\": %s, \"unit\": \"%s\", \"status_spindle\": \"%s\", \"status_linux\": \"%s\"}",
+        first ? "" : ",", row, json_num(a), json_num(b), json_num(ratio),
+        json_num(sys == "spindle" ? c : ""), json_num(sys == "spindle" ? lratio : ""), json_num(med(sys "_cyc", n)),
         json_num(med("linux_cyc", ln)), n ~ /^boot_/ ? "ms" : "ns/op",
         cell(sys, n, "ok") ~ /^(n\/a|FAIL|-)$/ ? cell(sys, n, "") : "ok",
         cell("linux", ln, "ok") ~ /^(n\/a|FAIL|-)$/ ? cell("linux", ln, "") : "ok" > js

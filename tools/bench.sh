@@ -9,8 +9,10 @@
 # (BUILD/bench/spindle.img, command line `qemu_exit -- /bin/bench`) through tools/qemu.sh;
 # Linux is Debian's linux-image-amd64 kernel (fetched once with apt-get download into the
 # cache, default build/cache/linux, never committed) booted by the same OVMF with -kernel,
-# with the Linux build of bench as /init in an initramfs made here. The two alternate
-# (A B A B ...) N times (default 3). Then the trace hook's cost (issue 8): pairs of boots of
+# with the Linux build of bench as /init in an initramfs made here. That same static glibc
+# binary also boots on Spindle through its Linux ABI (BUILD/bench/linux-on-spindle/spindle.img:
+# the table's third column, same binary on both kernels). They alternate (A B C A B C ...)
+# N times (default 3). Then the trace hook's cost (issue 8): pairs of boots of
 # BUILD/bench/getpid-hook.img and getpid-nohook.img, which differ only in the kernel (the
 # second built with -DSPINDLE_NO_TRACE_HOOK) and run `/bin/bench getpid_gauge`; --hook-pairs N
 # (default 6, 0 skips them). Results: BUILD/bench/results.tsv and results.json,
@@ -35,6 +37,7 @@ done
 
 out=$build/bench
 img=$out/spindle.img
+linux_on_spindle_img=$out/linux-on-spindle/spindle.img
 hook_img=$out/getpid-hook.img
 nohook_img=$out/getpid-nohook.img
 lbin=$out/linux
@@ -167,6 +170,10 @@ i=1
 while [ "$i" -le "$runs" ]; do
     say "run $i/$runs: spindle"
     run_spindle "$img" "$out/run-spindle-$i.log"
+    if [ -r "$linux_on_spindle_img" ]; then
+        say "run $i/$runs: the Linux binary on spindle"
+        run_spindle "$linux_on_spindle_img" "$out/run-linuxonspindle-$i.log"
+    fi
     if [ "$linux" = yes ]; then
         say "run $i/$runs: linux"
         run_linux "$out/run-linux-$i.log"
