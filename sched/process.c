@@ -244,6 +244,9 @@ int process_exec(const spawn_request_t *req, exec_start_t *start)
     if (err)
         return err;
     char *exe = process_exe_path(p->cwd, req->path);
+    /* As Linux at exec: the CHILD_CLEARTID word is cleared and woken in the old image (a
+     * vfork parent sharing it may wait there). */
+    thread_exit_notify();
     uint64_t f = sched_lock();
     aspace_t *old = p->aspace;
     bool borrowed = p->vfork_parent != NULL;
@@ -260,8 +263,7 @@ int process_exec(const spawn_request_t *req, exec_start_t *start)
     p->exe_path = exe;
     kfree(p->sigactions); /* handlers do not survive exec */
     p->sigactions = NULL;
-    self->exit_word = 0;  /* words and stacks of the old image mean nothing now */
-    self->ustack_base = self->ustack_len = 0;
+    self->robust_list = 0; /* addresses in the old image mean nothing now */
     fdtable_close_marked(p->fdt);
     return 0;
 }
