@@ -176,6 +176,10 @@ int64_t file_write(file_t *f, const void *buf, size_t n);
 int64_t file_seek(file_t *f, int64_t offset, uint64_t origin);
 unsigned file_poll(file_t *f);
 int file_readdir(file_t *f, vfs_dirent_t *out); /* ENOENT at the end, ENOTDIR */
+/* Sets the size of the regular file open (writable) as f: 0, EINVAL (not a regular file),
+ * EBADF (not open for writing), EFBIG (past FILE_SIZE_MAX). */
+#define FILE_SIZE_MAX (1ULL << 40)
+int file_truncate(file_t *f, uint64_t size);
 /* True when f may back a private file mapping (its file system offers read_page). */
 bool vfs_file_mappable(const file_t *f);
 /* One page (4096 bytes) of a mappable file at a page-aligned offset into page (kernel

@@ -445,3 +445,44 @@ done:
         file_put(out);
     return r;
 }
+
+/* ---- sizes and syncing ---- */
+
+/* Everything lives in memory: a sync has nothing to write, it only checks the descriptor. */
+int64_t linux_sys_fsync(uint64_t fd)
+{
+    file_t *f = fdtable_get(linux_fds(), (int64_t)fd);
+    if (!f)
+        return -EBADF;
+    file_put(f);
+    return 0;
+}
+
+int64_t linux_sys_fdatasync(uint64_t fd)
+{
+    return linux_sys_fsync(fd);
+}
+
+int64_t linux_sys_ftruncate(uint64_t fd, int64_t length)
+{
+    if (length < 0)
+        return -EINVAL;
+    file_t *f = fdtable_get(linux_fds(), (int64_t)fd);
+    if (!f)
+        return -EBADF;
+    int err = file_truncate(f, (uint64_t)length);
+    file_put(f);
+    return -err;
+}
+
+int64_t linux_sys_truncate(const char *upath, int64_t length)
+{
+    if (length < 0)
+        return -EINVAL;
+    int64_t fd = LN2(SYS_OPEN, upath, O_WRONLY);
+    if (fd < 0)
+        return fd;
+    int64_t r = linux_sys_ftruncate((uint64_t)fd, length);
+    LN1(SYS_CLOSE, fd);
+    return r;
+}

@@ -2,15 +2,19 @@
  * linux_info.c - Linux calls that report or record: ids, uname, limits, getrandom, prctl,
  * arch_prctl, set_tid_address, set_robust_list, umask, getrusage, sched_getaffinity, and the
  * signal bookkeeping (rt_sigaction, rt_sigprocmask: recorded so programs read back what they
- * set; delivery is a later issue). There is one user, root: every id is 0.
+ * set; delivery is a later issue), sessions and groups, sysinfo, times, sigaltstack. There
+ * is one user, root: every id is 0.
  */
 #include "kernel/arch/arch.h"
 #include "kernel/arch/cpu.h"
 #include "kernel/arch/smp.h"
 #include "kernel/fs/devfs.h"
 #include "kernel/lib/string.h"
+#include "kernel/time/clock.h"
 #include "kernel/uaccess.h"
 #include "mm/heap.h"
+#include "mm/hhdm.h"
+#include "mm/pmm.h"
 #include "sched/sched.h"
 #include "sched/thread.h"
 #include "syscall/linux/linux.h"
@@ -286,6 +290,108 @@ int64_t linux_sys_rt_sigprocmask(int64_t how, void *uset, void *uold, uint64_t s
         /* SIGKILL and SIGSTOP cannot be blocked. */
         self->sigmask &= ~((1ULL << (LINUX_SIGKILL - 1)) | (1ULL << (LINUX_SIGSTOP - 1)));
     }
+    if (uold && copy_to_user(uold, &old, sizeof old))
+        return -EFAULT;
+    return 0;
+}
+
+/* ---- sessions and groups: one session, every process its own group leader ---- */
+
+int64_t linux_sys_getpgrp(void)
+{
+    return (int64_t)process_current()->pid;
+}
+
+int64_t linux_sys_getpgid(int64_t pid)
+{
+    pid = (int32_t)pid;
+    return pid == 0 || (uint64_t)pid == process_current()->pid ? (int64_t)process_current()->pid
+                                                                : -ESRCH;
+}
+
+int64_t linux_sys_getsid(int64_t pid)
+{
+    return linux_sys_getpgid(pid);
+}
+
+int64_t linux_sys_setpgid(int64_t pid, int64_t pgid)
+{
+    (void)pgid;
+    return linux_sys_getpgid(pid) < 0 ? -ESRCH : 0;
+}
+
+int64_t linux_sys_setsid(void)
+{
+    return (int64_t)process_current()->pid;
+}
+
+int64_t linux_sys_getgroups(int64_t size, void *list)
+{
+    (void)list;
+    return (int32_t)size < 0 ? -EINVAL : 0;
+}
+
+static int64_t three_zeros(void *a, void *b, void *c)
+{
+    uint32_t z = 0;
+    if (copy_to_user(a, &z, sizeof z) || copy_to_user(b, &z, sizeof z) ||
+        copy_to_user(c, &z, sizeof z))
+        return -EFAULT;
+    return 0;
+}
+
+int64_t linux_sys_getresuid(void *ruid, void *euid, void *suid)
+{
+    return three_zeros(ruid, euid, suid);
+}
+
+int64_t linux_sys_getresgid(void *rgid, void *egid, void *sgid)
+{
+    return three_zeros(rgid, egid, sgid);
+}
+
+/* struct sysinfo from the native meminfo figures. */
+int64_t linux_sys_sysinfo(void *uinfo)
+{
+    struct {
+        int64_t uptime;
+        uint64_t loads[3];
+        uint64_t totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+        uint16_t procs, pad;
+        uint32_t pad2;
+        uint64_t totalhigh, freehigh;
+        uint32_t mem_unit;
+        char reserved[4];
+    } si;
+    _Static_assert(sizeof si == 112, "Linux x86-64 struct sysinfo");
+    memset(&si, 0, sizeof si);
+    si.uptime = (int64_t)(clock_now_ns() / 1000000000);
+    si.totalram = pmm_total_pages();
+    si.freeram = pmm_free_pages();
+    si.procs = (uint16_t)process_count();
+    si.mem_unit = PAGE_SIZE;
+    return copy_to_user(uinfo, &si, sizeof si) ? -EFAULT : 0;
+}
+
+/* struct tms in clock ticks (AT_CLKTCK, 100 a second); the result is the ticks since boot. */
+int64_t linux_sys_times(void *ubuf)
+{
+    uint64_t f = sched_lock();
+    uint64_t cpu = process_cpu_ns(process_current());
+    sched_unlock(f);
+    int64_t tms[4] = { (int64_t)(cpu / 10000000), 0, 0, 0 };
+    if (ubuf && copy_to_user(ubuf, tms, sizeof tms))
+        return -EFAULT;
+    return (int64_t)(clock_now_ns() / 10000000);
+}
+
+/* No handler runs on it yet: the old stack reads as disabled, a new one is checked only. */
+int64_t linux_sys_sigaltstack(void *uss, void *uold)
+{
+    struct { uint64_t sp; int32_t flags; int32_t pad; uint64_t size; } ss = { 0, 2, 0, 0 };
+    if (uss && copy_from_user(&ss, uss, sizeof ss))
+        return -EFAULT;
+    struct { uint64_t sp; int32_t flags; int32_t pad; uint64_t size; } old = { 0, 2, 0, 0 };
     if (uold && copy_to_user(uold, &old, sizeof old))
         return -EFAULT;
     return 0;

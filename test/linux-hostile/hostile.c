@@ -121,6 +121,11 @@ static void bad_tls_and_brk(void)
     CHECK("nanosleep-kernel-ts", raw(SYS_nanosleep, (long)KERNEL_ADDR, 0, 0, 0, 0, 0) == -EFAULT);
     CHECK("execve-kernel-path", raw(SYS_execve, (long)KERNEL_ADDR, 0, 0, 0, 0, 0) == -EFAULT);
     CHECK("execve-missing", raw(SYS_execve, (long)"/nonexistent", 0, 0, 0, 0, 0) == -ENOENT);
+    int fd = open("/tmp/hostile-f", O_RDWR | O_CREAT, 0644);
+    CHECK("ftruncate-huge-efbig", raw(SYS_ftruncate, fd, 1L << 50, 0, 0, 0, 0) == -EFBIG);
+    CHECK("ftruncate-negative-einval", raw(SYS_ftruncate, fd, -1, 0, 0, 0, 0) == -EINVAL);
+    close(fd);
+    unlink("/tmp/hostile-f");
     CHECK("wait4-kernel-status", raw(SYS_wait4, -1, (long)KERNEL_ADDR, 1, 0, 0, 0) == -ECHILD);
 }
 
