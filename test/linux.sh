@@ -6,7 +6,7 @@
 #   bash test/linux.sh [--build DIR] [--out DIR] [--smp N] [--mem SIZE]
 #
 # Needs `make linux-test` (BUILD/linux: the programs of test/linux/*.c built with musl-gcc
-# -static, as musl static PIEs and with gcc -static, and BUILD/linux/spindle.img, whose root
+# -static, as musl static PIEs, with gcc -static and gcc -static-pie, and BUILD/linux/spindle.img, whose root
 # has them in /linux with run-all.sh). Each program runs here on the host and on Spindle with
 # a scratch directory as its argument; the outputs and exit statuses must be identical
 # (differential); so must Debian's busybox-static running test/linux/busybox.cmds. The same

@@ -235,7 +235,7 @@ expect_exit fuzz-smp2.exits-33 33
 bash test/trace.sh --build "$build" --out "$out" --smp "$smp" --mem "$mem" > "$out/trace.log" 2>&1
 collect trace "$out/trace.log"
 
-# 8a. unmodified static Linux programs (musl, musl static PIE, glibc) against the host's
+# 8a. unmodified static Linux programs (musl, glibc, both as static PIEs, busybox) against the host's
 #     output, Linux call names in a trace, and junk to every Linux call: test/linux.sh.
 bash test/linux.sh --build "$build" --out "$out" --smp "$(( smp > 2 ? smp : 2 ))" --mem "$mem" > "$out/linux.log" 2>&1
 collect linux "$out/linux.log"
