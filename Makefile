@@ -9,7 +9,8 @@
 #   make clean
 #
 # Variables: CMDLINE="..." (kernel command line), OVERLAY=dir (extra root files), SMP=n, MEM=size,
-# BUILD=dir (build directory; lets several trees build side by side).
+# BUILD=dir (build directory; lets several trees build side by side), PC=usb (`make run` on a
+# PC without PS/2: USB keyboard on xHCI).
 #
 # Sources are found by wildcard: a new .c or .S file in a kernel folder is built and linked
 # without editing this file.
@@ -19,6 +20,7 @@ CMDLINE ?=
 OVERLAY ?=
 SMP     ?= 1
 MEM     ?= 512M
+PC      ?=
 
 CC      := gcc
 LD      := ld
@@ -35,7 +37,7 @@ all: image
 
 # ---------------------------------------------------------------- kernel
 KERNEL_DIRS := kernel kernel/arch kernel/console kernel/lib kernel/acpi kernel/time \
-               syscall syscall/linux mm sched kernel/trace kernel/fs
+               syscall syscall/linux mm sched kernel/trace kernel/fs kernel/pci kernel/usb
 KERNEL_C    := $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c))
 KERNEL_S    := $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.S))
 KERNEL_OBJS := $(patsubst %,$(BUILD)/k/%.o,$(basename $(KERNEL_C) $(KERNEL_S))) $(BUILD)/k/font.o \
@@ -490,7 +492,7 @@ deps:
 	@sh tools/deps.sh
 
 run: deps image
-	sh tools/qemu.sh --image $(IMG) --smp $(SMP) --mem $(MEM) --interactive \
+	sh tools/qemu.sh --image $(IMG) --smp $(SMP) --mem $(MEM) --interactive $(if $(PC),--pc $(PC)) \
 	    -- -qmp unix:$(QMP_SOCK),server=on,wait=off
 
 # ---------------------------------------------------------------- (shell) debug, screenshot

@@ -12,10 +12,8 @@
  */
 #include <stdarg.h>
 #include "efi/loader.h"
+#include "kernel/console/uart.h"
 
-#define COM1_PORT        0x3F8
-#define COM1_LSR         (COM1_PORT + 5)
-#define COM1_LSR_THRE    0x20
 #define COM1_SPIN_LIMIT  100000
 #define CON_LINE         160
 #define CON_TARGETS_MAX  4
@@ -41,7 +39,7 @@ static inline void port_out8(uint16_t port, uint8_t v)
 
 static void com1_putc(char c)
 {
-    for (int i = 0; i < COM1_SPIN_LIMIT && !(port_in8(COM1_LSR) & COM1_LSR_THRE); i++)
+    for (int i = 0; i < COM1_SPIN_LIMIT && !(port_in8(COM1_PORT + UART_LSR) & LSR_THR_EMPTY); i++)
         ;
     port_out8(COM1_PORT, (uint8_t)c);
 }
@@ -84,7 +82,7 @@ static void con_find_screens(void)
 
 void con_init(void)
 {
-    con_com1 = port_in8(COM1_LSR) != 0xFF;
+    con_com1 = port_in8(COM1_PORT + UART_LSR) != 0xFF;
     con_target_count = 0;
     if (con_com1)
         con_find_screens();

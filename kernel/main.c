@@ -11,14 +11,18 @@
 #include "kernel/arch/apic.h"
 #include "kernel/arch/arch.h"
 #include "kernel/arch/cpu.h"
+#include "kernel/arch/hooks.h"
 #include "kernel/arch/smp.h"
 #include "kernel/cmdline.h"
 #include "kernel/console/console.h"
 #include "kernel/console/ps2kbd.h"
 #include "kernel/kprintf.h"
+#include "kernel/pci/pci.h"
+#include "kernel/usb/xhci.h"
 #include "kernel/ktest.h"
 #include "kernel/panic.h"
 #include "kernel/power.h"
+#include "sched/process_power.h"
 #include "kernel/sysinfo.h"
 #include "kernel/time/clock.h"
 #include "mm/aspace.h"
@@ -27,11 +31,25 @@
 #include "mm/pmm.h"
 #include "mm/vmm.h"
 #include "sched/process.h"
+#include "sched/sched.h"
+#include "syscall/sys_mem_fd.h"
 #include "syscall/syscall.h"
 #include "kernel/arch/spinlock.h"
 
+#define BOOT_USB_SETTLE_NS 3000000000ULL
+
 cmdline_t kernel_cmdline;
 static uint64_t kernel_entry_tsc;
+
+/* The upward calls of the lower layers, wired here at the top so a missing piece fails to
+ * link (and a NULL member ASSERTs at registration). */
+static const arch_hooks_t kernel_arch_hooks = {
+    .timer_tick = sched_timer_tick,
+    .interrupt_exit = sched_interrupt_exit,
+    .user_fault = process_user_fault,
+    .ap_init_cpu = syscall_init_cpu,
+    .ap_entry = sched_ap_entry,
+};
 
 static void boot_info_check(const boot_info_t *bi)
 {
@@ -76,6 +94,7 @@ void kernel_main(boot_info_t *bi)
     lock_debug_init();
     sysinfo_record(bi);
 
+    arch_hooks_register(&kernel_arch_hooks); /* before the IDT can deliver anything */
     arch_init_early();
     arch_init_cpu();
     syscall_init_cpu();
@@ -83,8 +102,9 @@ void kernel_main(boot_info_t *bi)
     vmm_init(bi);
     heap_init();
     aspace_init(bi->fb.phys_base, bi->fb.size); /* user #PF path (demand paging) */
+    aspace_file_ops_register(&sys_mem_fd_file_ops);
     console_init_framebuffer(&bi->fb);
-    arch_enable_protection();
+    arch_enable_protection(vmm_alloc_kstack);
 
     acpi_hhdm_limit = bi->hhdm_size;
     acpi_init(bi->rsdp_phys, bi->rsdp_revision);
@@ -97,8 +117,12 @@ void kernel_main(boot_info_t *bi)
     syscall_init();
     process_init(bi);
     ps2kbd_init();
+    power_button_init();
+    xhci_register();
+    pci_init(); /* drivers start their own threads */
     cpu_sti();
     boot_report_ready();
+    xhci_wait_settled(BOOT_USB_SETTLE_NS); /* USB allocations done before tests and init */
 
     if (cmdline_has(&kernel_cmdline, "panic_test"))
         boot_panic_test();

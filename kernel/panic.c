@@ -86,11 +86,6 @@ bool panic_in_progress(void)
     return __atomic_load_n(&panic_depth, __ATOMIC_ACQUIRE) != 0;
 }
 
-__attribute__((weak)) void panic_stop_other_cpus(void)
-{
-    /* Single CPU for now; the SMP code sends NMIs here (exception_handle halts on them). */
-}
-
 unsigned panic_begin(void)
 {
     cpu_cli();

@@ -33,7 +33,8 @@ unsigned panic_begin(void);
 __attribute__((noreturn)) void panic_finish(void);
 bool panic_in_progress(void);
 
-/* Tells every other CPU to stop (NMI IPIs once SMP exists). Weak: SMP code overrides it. */
+/* Tells every other CPU to stop with an NMI (kernel/arch/smp_nmi.c; exception_handle halts
+ * on it). */
 void panic_stop_other_cpus(void);
 
 /* Walks the frame-pointer chain from rbp; frames[0] = rip. Every frame address is checked

@@ -1,6 +1,10 @@
 /*
  * power.c - ending the boot: isa-debug-exit under `qemu_exit` (never code 0, so a QEMU exit
  * status of 0 always means "no verdict"), ACPI S5 otherwise, and halt as the last resort.
+ *
+ * The power button (sched/process_power.c) ends every process and calls power_request
+ * first; init's end then returns kernel_main to power_shutdown, exactly as when the login
+ * shell exits, and the request makes that a clean status 0.
  */
 #include "kernel/power.h"
 #include "kernel/acpi/acpi.h"
@@ -10,6 +14,7 @@
 #define QEMU_DEBUG_EXIT_PORT 0xf4
 
 static int qemu_exit_enabled;
+static volatile bool power_requested;
 
 void power_set_qemu_exit(int enabled)
 {
@@ -24,9 +29,16 @@ void power_qemu_exit(uint8_t code)
 
 void power_shutdown(int status)
 {
+    if (power_requested)
+        status = 0; /* init was ended on purpose: that is a clean end */
     kprintf("power: shutting down (status %d)\n", status);
     power_qemu_exit(status == 0 ? POWER_QEMU_INIT_OK : POWER_QEMU_INIT_FAIL);
     acpi_poweroff();
     kprintf("power: power-off failed; halted\n");
     cpu_halt_forever();
+}
+
+void power_request(void)
+{
+    power_requested = true;
 }

@@ -5,6 +5,7 @@
 #ifndef KERNEL_POWER_H
 #define KERNEL_POWER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define POWER_QEMU_PANIC     0x01 /* QEMU exits 3 */
@@ -15,6 +16,9 @@
 void power_set_qemu_exit(int enabled);
 /* Leaves QEMU with code when `qemu_exit` is set; returns otherwise. */
 void power_qemu_exit(uint8_t code);
+/* The machine is to be switched off on purpose (the power button): the shutdown that
+ * follows init's end reports status 0. */
+void power_request(void);
 /* Ends the boot after init exited with status: QEMU code, else ACPI power-off, else halt. */
 __attribute__((noreturn)) void power_shutdown(int status);
 

@@ -15,15 +15,7 @@ static bool stack_guard_rdrand(uint64_t *out)
 {
     uint32_t a, b, c, d;
     cpuid(1, 0, &a, &b, &c, &d);
-    if (!(c & (1u << 30)))
-        return false;
-    for (int i = 0; i < 16; i++) {
-        uint8_t ok;
-        __asm__ volatile("rdrand %0; setc %1" : "=r"(*out), "=qm"(ok));
-        if (ok)
-            return true;
-    }
-    return false;
+    return (c & (1u << 30)) && cpu_random_word(false, 16, out); /* CPUID.1:ECX.RDRAND */
 }
 
 __attribute__((no_stack_protector)) void stack_guard_init(void)

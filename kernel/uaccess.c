@@ -29,35 +29,50 @@ static inline void uaccess_close(void)
         __asm__ volatile("clac" ::: "memory");
 }
 
-int copy_from_user(void *dst, const void *user_src, size_t n)
+int uaccess_read(void *dst, uptr_t src, size_t n)
 {
-    if (!uaccess_range_ok((uint64_t)user_src, n))
+    if (!uaccess_range_ok(src.addr, n))
         return EFAULT;
     uaccess_open();
-    uint64_t fault = uaccess_copy_raw(dst, user_src, n);
+    uint64_t fault = uaccess_copy_raw(dst, (const void *)src.addr, n);
     uaccess_close();
     return fault ? EFAULT : 0;
+}
+
+int uaccess_write(uptr_t dst, const void *src, size_t n)
+{
+    if (!uaccess_range_ok(dst.addr, n))
+        return EFAULT;
+    uaccess_open();
+    uint64_t fault = uaccess_copy_raw((void *)dst.addr, src, n);
+    uaccess_close();
+    return fault ? EFAULT : 0;
+}
+
+int copy_from_user(void *dst, const void *user_src, size_t n)
+{
+    return uaccess_read(dst, UPTR(user_src), n);
 }
 
 int copy_to_user(void *user_dst, const void *src, size_t n)
 {
-    if (!uaccess_range_ok((uint64_t)user_dst, n))
-        return EFAULT;
-    uaccess_open();
-    uint64_t fault = uaccess_copy_raw(user_dst, src, n);
-    uaccess_close();
-    return fault ? EFAULT : 0;
+    return uaccess_write(UPTR(user_dst), src, n);
 }
 
 int copy_string_from_user(char *dst, const void *user_src, size_t max, size_t *len)
 {
-    uint64_t addr = (uint64_t)user_src;
+    return uaccess_read_string(dst, UPTR(user_src), max, len);
+}
+
+int uaccess_read_string(char *dst, uptr_t src, size_t max, size_t *len)
+{
+    uint64_t addr = src.addr;
     if (max == 0 || !uaccess_range_ok(addr, 1))
         return EFAULT;
     /* Never read past the user half, even looking for the NUL. */
     size_t limit = max < USER_ADDR_END - addr ? max : (size_t)(USER_ADDR_END - addr);
     uaccess_open();
-    int64_t r = uaccess_strncpy_raw(dst, user_src, limit);
+    int64_t r = uaccess_strncpy_raw(dst, (const void *)addr, limit);
     uaccess_close();
     if (r == -1)
         return EFAULT;

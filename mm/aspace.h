@@ -20,10 +20,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <spindle/limits.h>
 #include "mm/mm_internal.h"
 #include "mm/vma.h"
 
-#define ASPACE_USER_END 0x0000800000000000ULL /* first address above the user half */
+#define ASPACE_USER_END SPINDLE_USER_ADDR_END /* first address above the user half */
 /* Where mmap() places regions without MAP_FIXED (bottom-up, first fit). */
 #define ASPACE_MMAP_BASE 0x0000100000000000ULL
 #define ASPACE_MMAP_END  0x0000500000000000ULL
@@ -134,8 +135,15 @@ struct shm;
 int aspace_futex_object(aspace_t *as, uint64_t va, struct shm **shm, uint64_t *offset);
 
 /* File regions hold a reference on their open file; the VFS side provides these three
- * (weak defaults: no file can be mapped). read_page fills one page (zeros past the end of
- * the file) and returns 0; it is called with interrupts on and no lock held. */
+ * as a table it registers at boot (aspace_file.c). read_page fills one page (zeros past the
+ * end of the file) and returns 0; it is called with interrupts on and no lock held. */
+typedef struct {
+    void (*get)(void *file);
+    void (*put)(void *file);
+    int (*read_page)(void *file, uint64_t pgoff, void *dst);
+} aspace_file_ops_t;
+void aspace_file_ops_register(const aspace_file_ops_t *ops);
+/* Forward to the registered table (ASSERT: one is registered). */
 void aspace_file_get(void *file);
 void aspace_file_put(void *file);
 int aspace_file_read_page(void *file, uint64_t pgoff, void *dst);

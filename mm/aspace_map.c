@@ -23,10 +23,6 @@
 
 #define GUARD_GAP PAGE_SIZE /* left free on each side of a region mmap places itself */
 
-/* File references (the VFS provides these; weak no-ops while it does not exist). */
-__attribute__((weak)) void aspace_file_get(void *file) { (void)file; }
-__attribute__((weak)) void aspace_file_put(void *file) { (void)file; }
-
 static size_t pages_of(uint64_t bytes)
 {
     return (size_t)(bytes / PAGE_SIZE);

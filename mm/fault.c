@@ -31,14 +31,6 @@
 static uint64_t fb_phys, fb_size;
 static aspace_fault_t last_unserved[SCHED_MAX_CPUS];
 
-/* The file's page (VFS): fills dst (one page) and returns 0, or an error. Weak until the
- * VFS provides it: file mappings then fail with ASPACE_FAULT_IO. */
-__attribute__((weak)) int aspace_file_read_page(void *file, uint64_t pgoff, void *dst)
-{
-    (void)file, (void)pgoff, (void)dst;
-    return -1;
-}
-
 const char *aspace_fault_name(aspace_fault_t why)
 {
     switch (why) {

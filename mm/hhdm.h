@@ -11,7 +11,7 @@
 #include <spindle/boot.h>
 
 #ifdef SPINDLE_HOST_TEST
-__attribute__((weak)) uint64_t hhdm_host_base;
+extern uint64_t hhdm_host_base; /* defined by the test (test/host/mm_fake.h) */
 #define HHDM_BASE hhdm_host_base
 #else
 #define HHDM_BASE BOOT_HHDM_BASE

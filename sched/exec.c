@@ -113,11 +113,7 @@ static void exec_random_bytes(uint8_t out[16])
 {
     for (int i = 0; i < 2; i++) {
         uint64_t v = 0;
-        bool ok = false;
-        if (cpu_features.rdrand)
-            for (int tries = 0; tries < 10 && !ok; tries++)
-                __asm__ volatile("rdrand %0; setc %1" : "=r"(v), "=qm"(ok));
-        if (!ok)
+        if (!cpu_features.rdrand || !cpu_random_word(false, 10, &v))
             v = rdtsc() * 0x9E3779B97F4A7C15ULL ^ (rdtsc() >> 7);
         memcpy(out + 8 * i, &v, 8);
     }

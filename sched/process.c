@@ -512,9 +512,9 @@ static const char *pf_access(uint64_t err)
     return (err & PF_FETCH) ? "exec" : (err & PF_WRITE) ? "write" : "read";
 }
 
-/* Ring-3 exception (hook called by kernel/arch/exceptions.c): one line, then the process
+/* Ring-3 exception (the user_fault hook of kernel/arch/hooks.h): one line, then the process
  * dies; the kernel and every other process go on. */
-void exception_user_fault(interrupt_frame_t *f)
+void process_user_fault(interrupt_frame_t *f)
 {
     process_t *p = process_current();
     if (f->vector == VECTOR_NMI) {

@@ -115,6 +115,8 @@ __attribute__((noreturn)) void process_exit_current(uint64_t status);
 int process_kill(uint64_t pid, uint64_t code);
 /* Safe point: ends the calling process if a kill() is pending for it. */
 void process_check_killed(void);
+/* A ring-3 exception (kernel/arch/hooks.h user_fault): reports it and kills the process. */
+void process_user_fault(interrupt_frame_t *f);
 
 /* Spawns /bin/init (or kernel_cmdline's init argv), waits for it, returns its status. */
 int process_run_init(void);

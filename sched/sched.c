@@ -108,6 +108,12 @@ thread_t *sched_current(void)
     return sched_cpu_this()->current;
 }
 
+bool sched_kill_pending(const thread_t *t)
+{
+    const process_t *p = t->process;
+    return p && p != process_kernel() && p->kill_pending;
+}
+
 static void queue_push(thread_queue_t *q, thread_t *t)
 {
     t->next = NULL;

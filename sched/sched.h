@@ -28,7 +28,7 @@
 #include "syscall/syscall_ctx.h"
 
 #define SCHED_KSTACK_SIZE (16 * 1024)
-#define SCHED_MAX_CPUS    16
+#define SCHED_MAX_CPUS    ARCH_MAX_CPUS /* every CPU arch can bring up */
 #define SCHED_NICE_MIN    (-20)
 #define SCHED_NICE_MAX    19
 #define SCHED_NICE_0_WEIGHT 1024
@@ -127,6 +127,9 @@ void sched_init_cpu(unsigned index);
 sched_cpu_t *sched_cpu_this(void);
 sched_cpu_t *sched_cpu(unsigned index);
 thread_t *sched_current(void);
+/* True when t belongs to a user process that is being killed: its sleeps and waits end early
+ * (EINTR) so it reaches its next safe point. Any context. */
+bool sched_kill_pending(const thread_t *t);
 /* CPU time t has had, up to now when it is running. Scheduler lock held. */
 uint64_t sched_thread_cpu_ns(const thread_t *t);
 
@@ -202,10 +205,14 @@ int sched_set_nice(thread_t *t, int nice);
 uint32_t sched_nice_to_weight(int nice);
 
 /* Hooks: every LAPIC tick (after EOI), the end of every interrupt (may switch), and the end
- * of every system call (may switch). */
+ * of every system call (may switch); the first two and sched_ap_entry are registered with
+ * kernel/arch/hooks.h by kernel_main. */
 void sched_timer_tick(void);
 void sched_interrupt_exit(interrupt_frame_t *frame);
 void sched_syscall_exit(void);
+/* An AP once online (interrupts off, on its bring-up stack): waits until the boot CPU has
+ * finished sched_init, then schedules; never returns. */
+void sched_ap_entry(unsigned cpu);
 
 /* Run queue (sched/runq.c); scheduler lock held. */
 void runq_insert(sched_cpu_t *cpu, thread_t *t);

@@ -15,7 +15,6 @@
 #include "kernel/arch/cpu.h"
 #include "kernel/panic.h"
 #include "kernel/time/clock.h"
-#include "sched/process.h"
 
 void timer_arm(thread_t *t, uint64_t deadline_ns, void (*fn)(thread_t *t))
 {
@@ -84,8 +83,7 @@ static void sleep_cancel(thread_t *t)
 
 static bool sleep_interrupted(const thread_t *t)
 {
-    const process_t *p = t->process;
-    return p != process_kernel() && p->kill_pending;
+    return sched_kill_pending(t);
 }
 
 int sched_sleep_ns(uint64_t ns)

@@ -15,8 +15,6 @@
 
 #define USER_CS 0x23
 #define USER_SS 0x1B
-#define FRAME_RFLAGS (19 * 8)
-#define FRAME_RSP    (20 * 8)
 
     .text
     .globl syscall_entry
@@ -51,21 +49,7 @@ syscall_entry:
     testq %rax, %rax
     jz syscall_return_iret
 
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %r11                       /* replaced by RFLAGS below */
-    popq %r10
-    popq %r9
-    popq %r8
-    popq %rbp
-    popq %rdi
-    popq %rsi
-    popq %rdx
-    popq %rcx                       /* replaced by RIP below */
-    popq %rbx
-    popq %rax
+    FRAME_POP_GPRS                  /* RCX and R11 are then replaced by RIP and RFLAGS */
     movq FRAME_RIP - FRAME_VECTOR(%rsp), %rcx
     movq FRAME_RFLAGS - FRAME_VECTOR(%rsp), %r11
     movq FRAME_RSP - FRAME_VECTOR(%rsp), %rsp   /* user stack: interrupts are off (above) */

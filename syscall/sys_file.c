@@ -51,7 +51,7 @@ int sys_start_dir(uint64_t dirfd, vnode_t **out)
     return err;
 }
 
-static uint64_t do_openat(uint64_t dirfd, const void *upath, uint64_t flags)
+static uint64_t do_openat(uint64_t dirfd, uptr_t upath, uint64_t flags)
 {
     char *path;
     vnode_t *dir = NULL;
@@ -72,17 +72,17 @@ static uint64_t do_openat(uint64_t dirfd, const void *upath, uint64_t flags)
     return fd_install(f, flags & O_CLOSPAWN);
 }
 
-SYSCALL_DEFINE(SYS_OPEN, uint64_t, const void *path, uint64_t flags)
+SYSCALL_DEFINE(SYS_OPEN, uint64_t, uptr_t path, uint64_t flags)
 {
     return do_openat(AT_FDCWD, path, flags);
 }
 
-SYSCALL_DEFINE(SYS_OPENAT, uint64_t, uint64_t dirfd, const void *path, uint64_t flags)
+SYSCALL_DEFINE(SYS_OPENAT, uint64_t, uint64_t dirfd, uptr_t path, uint64_t flags)
 {
     return do_openat(dirfd, path, flags);
 }
 
-SYSCALL_DEFINE(SYS_OPEN2, uint64_t, const void *upath, void *ufds)
+SYSCALL_DEFINE(SYS_OPEN2, uint64_t, uptr_t upath, uptr_t ufds)
 {
     char *path;
     vnode_t *v = NULL;
@@ -118,7 +118,7 @@ SYSCALL_DEFINE(SYS_OPEN2, uint64_t, const void *upath, void *ufds)
     }
     pair.fd[0] = fa;
     pair.fd[1] = fb;
-    if (copy_to_user(ufds, &pair, sizeof pair)) {
+    if (uaccess_write(ufds, &pair, sizeof pair)) {
         fdtable_close(my_fds(), fa);
         fdtable_close(my_fds(), fb);
         return syscall_fail(EFAULT);
@@ -140,14 +140,14 @@ static bool file_is_regular(const file_t *f)
 /* What read and write share: the open file (EBADF: nothing held), the user range check and
  * a kernel bounce buffer of min(count, IO_CHUNK) bytes. Any other error is returned with the
  * file held, for io_end. */
-static int io_begin(uint64_t fd, const void *buf, uint64_t count, file_t **f, uint8_t **k,
+static int io_begin(uint64_t fd, uptr_t buf, uint64_t count, file_t **f, uint8_t **k,
                     size_t *cap)
 {
     *k = NULL;
     *f = fdtable_get(my_fds(), (int64_t)fd);
     if (!*f)
         return EBADF;
-    if (!uaccess_range_ok((uint64_t)buf, count))
+    if (!uaccess_range_ok(buf.addr, count))
         return EFAULT;
     *cap = count < IO_CHUNK ? (size_t)count : IO_CHUNK;
     *k = kmalloc(*cap ? *cap : 1);
@@ -164,7 +164,7 @@ static uint64_t io_end(file_t *f, uint8_t *k, int err, uint64_t done)
     return done;
 }
 
-SYSCALL_DEFINE(SYS_READ, uint64_t, uint64_t fd, void *buf, uint64_t count)
+SYSCALL_DEFINE(SYS_READ, uint64_t, uint64_t fd, uptr_t buf, uint64_t count)
 {
     file_t *f;
     uint8_t *k;
@@ -182,7 +182,7 @@ SYSCALL_DEFINE(SYS_READ, uint64_t, uint64_t fd, void *buf, uint64_t count)
             break;
         }
         if (n) {
-            bool copied = !copy_to_user((uint8_t *)buf + done, k, (size_t)n);
+            bool copied = !uaccess_write(uptr_offset(buf, done), k, (size_t)n);
             file_read_done(f, (size_t)n, copied ? (size_t)n : 0, offset_before);
             if (!copied) {
                 err = EFAULT; /* the bytes stay in the file or pipe for the next read */
@@ -197,7 +197,7 @@ SYSCALL_DEFINE(SYS_READ, uint64_t, uint64_t fd, void *buf, uint64_t count)
     return io_end(f, k, err, done);
 }
 
-SYSCALL_DEFINE(SYS_WRITE, uint64_t, uint64_t fd, const void *buf, uint64_t count)
+SYSCALL_DEFINE(SYS_WRITE, uint64_t, uint64_t fd, uptr_t buf, uint64_t count)
 {
     file_t *f;
     uint8_t *k;
@@ -208,7 +208,7 @@ SYSCALL_DEFINE(SYS_WRITE, uint64_t, uint64_t fd, const void *buf, uint64_t count
     uint64_t done = 0;
     while (!err && done < count) {
         size_t want = count - done < cap ? (size_t)(count - done) : cap;
-        if (copy_from_user(k, (const uint8_t *)buf + done, want)) {
+        if (uaccess_read(k, uptr_offset(buf, done), want)) {
             err = EFAULT;
             break;
         }
@@ -228,12 +228,12 @@ SYSCALL_DEFINE(SYS_WRITE, uint64_t, uint64_t fd, const void *buf, uint64_t count
     return io_end(f, k, err, done);
 }
 
-SYSCALL_DEFINE(SYS_SEEK, uint64_t, uint64_t fd, uint64_t offset, uint64_t origin)
+SYSCALL_DEFINE(SYS_SEEK, uint64_t, uint64_t fd, int64_t offset, uint64_t origin)
 {
     file_t *f = fdtable_get(my_fds(), (int64_t)fd);
     if (!f)
         return syscall_fail(EBADF);
-    int64_t r = file_seek(f, (int64_t)offset, origin);
+    int64_t r = file_seek(f, offset, origin);
     file_put(f);
     return r < 0 ? syscall_fail((int)-r) : (uint64_t)r;
 }
@@ -271,27 +271,27 @@ static int ioctl_generic(file_t *f, int64_t fd, uint64_t request, void *arg, siz
     }
 }
 
-SYSCALL_DEFINE(SYS_IOCTL, uint64_t, uint64_t fd, uint64_t request, void *arg, uint64_t size)
+SYSCALL_DEFINE(SYS_IOCTL, uint64_t, uint64_t fd, uint64_t request, uptr_t arg, uint64_t size)
 {
-    if (size > IOCTL_ARG_MAX || (size && !arg))
+    if (size > IOCTL_ARG_MAX || (size && !arg.addr))
         return syscall_fail(EINVAL);
     file_t *f = fdtable_get(my_fds(), (int64_t)fd);
     if (!f)
         return syscall_fail(EBADF);
     uint8_t *k = kzalloc(size ? (size_t)size : 1);
     int err = k ? 0 : ENOMEM;
-    if (!err && size && copy_from_user(k, arg, (size_t)size))
+    if (!err && size && uaccess_read(k, arg, (size_t)size))
         err = EFAULT;
     if (!err)
         err = ioctl_generic(f, (int64_t)fd, request, k, (size_t)size);
-    if (!err && size && copy_to_user(arg, k, (size_t)size))
+    if (!err && size && uaccess_write(arg, k, (size_t)size))
         err = EFAULT;
     kfree(k);
     file_put(f);
     return err ? syscall_fail(err) : 0;
 }
 
-SYSCALL_DEFINE(SYS_CHDIR, uint64_t, const void *upath)
+SYSCALL_DEFINE(SYS_CHDIR, uint64_t, uptr_t upath)
 {
     char *path;
     vnode_t *dir;
@@ -309,7 +309,7 @@ SYSCALL_DEFINE(SYS_CHDIR, uint64_t, const void *upath)
     return 0;
 }
 
-SYSCALL_DEFINE(SYS_STAT, uint64_t, const void *upath, void *ust)
+SYSCALL_DEFINE(SYS_STAT, uint64_t, uptr_t upath, uptr_t ust)
 {
     char *path;
     stat_t st;
@@ -320,7 +320,7 @@ SYSCALL_DEFINE(SYS_STAT, uint64_t, const void *upath, void *ust)
     err = vfs_stat(cwd, path, &st);
     vnode_put(cwd);
     kfree(path);
-    if (!err && copy_to_user(ust, &st, sizeof st))
+    if (!err && uaccess_write(ust, &st, sizeof st))
         err = EFAULT;
     return err ? syscall_fail(err) : 0;
 }
@@ -342,7 +342,7 @@ static size_t dirent_pack(uint8_t *buf, size_t room, const vfs_dirent_t *e)
     return reclen;
 }
 
-SYSCALL_DEFINE(SYS_GETDENTS, uint64_t, uint64_t fd, void *buf, uint64_t count)
+SYSCALL_DEFINE(SYS_GETDENTS, uint64_t, uint64_t fd, uptr_t buf, uint64_t count)
 {
     file_t *f = fdtable_get(my_fds(), (int64_t)fd);
     if (!f)
@@ -371,7 +371,7 @@ SYSCALL_DEFINE(SYS_GETDENTS, uint64_t, uint64_t fd, void *buf, uint64_t count)
         }
         used += n;
     }
-    if (!err && used && copy_to_user(buf, k, used)) {
+    if (!err && used && uaccess_write(buf, k, used)) {
         f->offset = start; /* nothing reached the caller: the next call returns them again */
         err = EFAULT;
     }
@@ -394,7 +394,7 @@ SYSCALL_DEFINE(SYS_DUP2, uint64_t, uint64_t oldfd, uint64_t newfd)
     return err ? syscall_fail(err) : newfd;
 }
 
-SYSCALL_DEFINE(SYS_REMOVE, uint64_t, const void *upath)
+SYSCALL_DEFINE(SYS_REMOVE, uint64_t, uptr_t upath)
 {
     char *path;
     int err = sys_path_copy(upath, &path);
@@ -407,7 +407,7 @@ SYSCALL_DEFINE(SYS_REMOVE, uint64_t, const void *upath)
     return err ? syscall_fail(err) : 0;
 }
 
-SYSCALL_DEFINE(SYS_LINK, uint64_t, const void *uold, const void *unew)
+SYSCALL_DEFINE(SYS_LINK, uint64_t, uptr_t uold, uptr_t unew)
 {
     char *oldp, *newp = NULL;
     int err = sys_path_copy(uold, &oldp);

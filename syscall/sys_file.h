@@ -7,11 +7,12 @@
 
 #include "kernel/fs/fdtable.h"
 #include "kernel/fs/vfs.h"
+#include "kernel/uaccess.h"
 #include "sched/process.h"
 
 /* A kernel copy of a user path (kmalloc'ed, VFS_PATH_MAX with NUL): 0, EFAULT, ENAMETOOLONG,
  * ENOMEM. Free with kfree. */
-int sys_path_copy(const void *user_path, char **out);
+int sys_path_copy(uptr_t user_path, char **out);
 /* The directory a relative path starts from: the cwd (AT_FDCWD) or dirfd's directory, with a
  * reference: 0, EBADF or ENOTDIR. */
 int sys_start_dir(uint64_t dirfd, vnode_t **out);
@@ -30,7 +31,7 @@ typedef struct {
 } sys_args_t;
 /* 0, EFAULT, E2BIG, ENOMEM, or EINVAL for an empty vector unless allow_empty (then a NULL
  * user_argv is empty too). Free with sys_args_free even on failure. */
-int sys_args_copy(sys_args_t *a, const void *user_argv, bool allow_empty);
+int sys_args_copy(sys_args_t *a, uptr_t user_argv, bool allow_empty);
 void sys_args_free(sys_args_t *a);
 
 /* What spawn gives a child: its descriptor table and working directory. */
@@ -42,7 +43,7 @@ typedef struct {
 /* Builds the child's table from the parent's fds 0-2 (unless empty) and the user's
  * spawn_fd_t list (NULL or ended by SPAWN_FD_END: EINVAL without one within 64 entries),
  * and resolves cwd (NULL: inherit). EFAULT, EBADF, EINVAL, ENOENT, ENOTDIR, ENOMEM. */
-int spawn_files_prepare(process_t *parent, const void *user_fds, const void *user_cwd,
+int spawn_files_prepare(process_t *parent, uptr_t user_fds, uptr_t user_cwd,
                         bool empty, spawn_files_t *out);
 void spawn_files_discard(spawn_files_t *files);
 

@@ -61,7 +61,7 @@ int sys_poll_wait(pollfd_t *p, size_t count, uint64_t timeout, size_t *ready)
 
 #define POLL_ON_STACK 16
 
-SYSCALL_DEFINE(SYS_POLL, uint64_t, void *ufds, uint64_t count, uint64_t timeout)
+SYSCALL_DEFINE(SYS_POLL, uint64_t, uptr_t ufds, uint64_t count, uint64_t timeout)
 {
     if (count > POLL_MAX)
         return syscall_fail(EINVAL);
@@ -71,11 +71,11 @@ SYSCALL_DEFINE(SYS_POLL, uint64_t, void *ufds, uint64_t count, uint64_t timeout)
     pollfd_t *p = count <= POLL_ON_STACK ? small : kmalloc(count * sizeof *p);
     if (!p)
         return syscall_fail(ENOMEM);
-    int err = count && copy_from_user(p, ufds, count * sizeof *p) ? EFAULT : 0;
+    int err = count && uaccess_read(p, ufds, count * sizeof *p) ? EFAULT : 0;
     size_t ready = 0;
     if (!err)
         err = sys_poll_wait(p, (size_t)count, timeout, &ready);
-    if (!err && count && copy_to_user(ufds, p, count * sizeof *p))
+    if (!err && count && uaccess_write(ufds, p, count * sizeof *p))
         err = EFAULT;
     if (p != small)
         kfree(p);
@@ -129,7 +129,7 @@ void share_drop_owner(uint64_t pid)
     share_drop(drop, ndrop);
 }
 
-SYSCALL_DEFINE(SYS_SHARE, uint64_t, void *ukey, uint64_t key_size, uint64_t fd,
+SYSCALL_DEFINE(SYS_SHARE, uint64_t, uptr_t ukey, uint64_t key_size, uint64_t fd,
                uint64_t timeout)
 {
     if (key_size < SHARE_KEY_LEN + 1)
@@ -140,7 +140,7 @@ SYSCALL_DEFINE(SYS_SHARE, uint64_t, void *ukey, uint64_t key_size, uint64_t fd,
     char key[SHARE_KEY_LEN + 1];
     snprintf(key, sizeof key, "%016lx%016lx", (unsigned long)dev_random_u64(),
              (unsigned long)dev_random_u64());
-    if (copy_to_user(ukey, key, sizeof key)) {
+    if (uaccess_write(ukey, key, sizeof key)) {
         file_put(f);
         return syscall_fail(EFAULT);
     }
@@ -167,10 +167,10 @@ SYSCALL_DEFINE(SYS_SHARE, uint64_t, void *ukey, uint64_t key_size, uint64_t fd,
     return 0;
 }
 
-SYSCALL_DEFINE(SYS_CLAIM, uint64_t, const void *ukey)
+SYSCALL_DEFINE(SYS_CLAIM, uint64_t, uptr_t ukey)
 {
     char key[SHARE_KEY_LEN + 2];
-    int err = copy_string_from_user(key, ukey, sizeof key, NULL);
+    int err = uaccess_read_string(key, ukey, sizeof key, NULL);
     if (err)
         return syscall_fail(err == ENAMETOOLONG ? ENOENT : err);
     file_t *drop[SHARE_MAX];
@@ -199,7 +199,7 @@ SYSCALL_DEFINE(SYS_CLAIM, uint64_t, const void *ukey)
 
 /* ---------------------------------------------------------------- bind */
 
-SYSCALL_DEFINE(SYS_BIND, uint64_t, uint64_t fd, const void *umountpoint)
+SYSCALL_DEFINE(SYS_BIND, uint64_t, uint64_t fd, uptr_t umountpoint)
 {
     file_t *f = fdtable_get(process_current()->fdt, (int64_t)fd);
     if (!f)
@@ -216,7 +216,7 @@ SYSCALL_DEFINE(SYS_BIND, uint64_t, uint64_t fd, const void *umountpoint)
     return err ? syscall_fail(err) : 0;
 }
 
-SYSCALL_DEFINE(SYS_UNBIND, uint64_t, const void *umountpoint)
+SYSCALL_DEFINE(SYS_UNBIND, uint64_t, uptr_t umountpoint)
 {
     char *path;
     int err = sys_path_copy(umountpoint, &path);

@@ -12,18 +12,10 @@
 #include "mm/hhdm.h"
 #include "mm/pmm.h"
 #include "sched/process.h"
+#include "syscall/sys_mem_fd.h"
 #include "syscall/syscall.h"
 
 #define MAP_KNOWN (MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_WX)
-
-/* fd-backed mappings: fills req's kind and backing for the file open as fd. Weak until the
- * VFS provides descriptors: then there is no fd that can be mapped. */
-__attribute__((weak)) int sys_mem_fd_request(uint64_t fd, uint64_t offset, bool shared,
-                                             aspace_map_req_t *req)
-{
-    (void)fd, (void)offset, (void)shared, (void)req;
-    return EBADF;
-}
 
 static uint64_t mmap_fail(int code)
 {
@@ -31,21 +23,21 @@ static uint64_t mmap_fail(int code)
     return 0; /* mmap returns a pointer: NULL on failure */
 }
 
-SYSCALL_DEFINE(SYS_MMAP, uint64_t, uint64_t addr, uint64_t length, uint64_t prot,
-               uint64_t flags, uint64_t fd, uint64_t offset)
+SYSCALL_DEFINE(SYS_MMAP, uint64_t, uptr_t addr, uint64_t length, uint64_t prot,
+               uint64_t flags, uint64_t fd, int64_t offset)
 {
     if ((flags & ~(uint64_t)MAP_KNOWN) || (prot & ~(uint64_t)VMA_PROT_MASK))
         return mmap_fail(EINVAL);
     bool shared = flags & MAP_SHARED, private = flags & MAP_PRIVATE;
     if (shared == private)
         return mmap_fail(EINVAL);
-    aspace_map_req_t req = { .addr = addr, .length = length, .prot = (unsigned)prot,
+    aspace_map_req_t req = { .addr = addr.addr, .length = length, .prot = (unsigned)prot,
                              .fixed = flags & MAP_FIXED, .allow_wx = flags & MAP_WX };
     int err = 0;
     if (flags & MAP_ANONYMOUS)
         req.kind = shared ? VMA_SHARED : VMA_ANON;
     else
-        err = sys_mem_fd_request(fd, offset, shared, &req);
+        err = sys_mem_fd_request(fd, (uint64_t)offset, shared, &req);
     uint64_t at = 0;
     if (!err)
         err = aspace_mmap(process_current()->aspace, &req, &at);
@@ -54,21 +46,21 @@ SYSCALL_DEFINE(SYS_MMAP, uint64_t, uint64_t addr, uint64_t length, uint64_t prot
     return err ? mmap_fail(err) : at;
 }
 
-SYSCALL_DEFINE(SYS_MUNMAP, uint64_t, uint64_t addr, uint64_t length)
+SYSCALL_DEFINE(SYS_MUNMAP, uint64_t, uptr_t addr, uint64_t length)
 {
-    int err = aspace_munmap(process_current()->aspace, addr, length);
+    int err = aspace_munmap(process_current()->aspace, addr.addr, length);
     return err ? syscall_fail(err) : 0;
 }
 
-SYSCALL_DEFINE(SYS_MPROTECT, uint64_t, uint64_t addr, uint64_t length, uint64_t prot)
+SYSCALL_DEFINE(SYS_MPROTECT, uint64_t, uptr_t addr, uint64_t length, uint64_t prot)
 {
     if (prot & ~(uint64_t)VMA_PROT_MASK)
         return syscall_fail(EINVAL);
-    int err = aspace_mprotect(process_current()->aspace, addr, length, (unsigned)prot);
+    int err = aspace_mprotect(process_current()->aspace, addr.addr, length, (unsigned)prot);
     return err ? syscall_fail(err) : 0;
 }
 
-SYSCALL_DEFINE(SYS_MEMINFO, uint64_t, void *user_info)
+SYSCALL_DEFINE(SYS_MEMINFO, uint64_t, uptr_t user_info)
 {
     aspace_t *as = process_current()->aspace;
     heap_trim(); /* cached empty slabs would make the free count drift */
@@ -82,5 +74,5 @@ SYSCALL_DEFINE(SYS_MEMINFO, uint64_t, void *user_info)
         .proc_mapped_pages = as ? as->mapped_pages : 0,
         .proc_limit_pages = as ? as->limit_pages : 0,
     };
-    return copy_to_user(user_info, &info, sizeof info) ? syscall_fail(EFAULT) : 0;
+    return uaccess_write(user_info, &info, sizeof info) ? syscall_fail(EFAULT) : 0;
 }

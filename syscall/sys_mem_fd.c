@@ -10,22 +10,27 @@
 #include "mm/aspace.h"
 #include "mm/hhdm.h"
 #include "sched/process.h"
+#include "syscall/sys_mem_fd.h"
 #include "syscall/syscall.h"
 
-void aspace_file_get(void *file)
+static void fd_file_get(void *file)
 {
     file_get(file);
 }
 
-void aspace_file_put(void *file)
+static void fd_file_put(void *file)
 {
     file_put(file);
 }
 
-int aspace_file_read_page(void *file, uint64_t pgoff, void *dst)
+static int fd_file_read_page(void *file, uint64_t pgoff, void *dst)
 {
     return vfs_file_read_page(file, pgoff * PAGE_SIZE, dst);
 }
+
+const aspace_file_ops_t sys_mem_fd_file_ops = {
+    .get = fd_file_get, .put = fd_file_put, .read_page = fd_file_read_page,
+};
 
 /* The framebuffer window [offset, offset + length) of /dev/fb0, shared only. */
 static int fd_request_framebuffer(uint64_t offset, bool shared, aspace_map_req_t *req)

@@ -14,7 +14,7 @@
 #define SPAWN_ARG_MAX      4096 /* one argument string, with its NUL */
 #define SPAWN_FLAGS_KNOWN  (SPAWN_EMPTY_FDS | SPAWN_SHARE_MEMORY)
 
-SYSCALL_DEFINE(SYS_PROCESS_EXIT, uint64_t, uint64_t status)
+SYSCALL_DEFINE(SYS_PROCESS_EXIT, uint64_t, int64_t status)
 {
     process_exit_current(status & 0xff);
 }
@@ -25,7 +25,7 @@ void sys_args_free(sys_args_t *a)
     kfree(a->argv);
 }
 
-int sys_args_copy(sys_args_t *a, const void *user_argv, bool allow_empty)
+int sys_args_copy(sys_args_t *a, uptr_t user_argv, bool allow_empty)
 {
     a->strings = kmalloc(EXEC_ARGS_MAX);
     a->argv = kmalloc((EXEC_ARGC_MAX + 1) * sizeof(char *));
@@ -33,20 +33,21 @@ int sys_args_copy(sys_args_t *a, const void *user_argv, bool allow_empty)
     if (!a->strings || !a->argv)
         return ENOMEM;
     a->argv[0] = NULL;
-    if (!user_argv && allow_empty)
+    if (!user_argv.addr && allow_empty)
         return 0;
     size_t used = 0;
     for (;; a->argc++) {
-        uint64_t uptr;
-        if (copy_from_user(&uptr, (const uint64_t *)user_argv + a->argc, sizeof uptr))
+        uptr_t arg;
+        if (uaccess_read(&arg.addr, uptr_offset(user_argv, a->argc * sizeof arg.addr),
+                         sizeof arg.addr))
             return EFAULT;
-        if (!uptr)
+        if (!arg.addr)
             break;
         if (a->argc == EXEC_ARGC_MAX)
             return E2BIG;
         size_t room = EXEC_ARGS_MAX - used, len;
-        int err = copy_string_from_user(a->strings + used, (const void *)uptr,
-                                        room < SPAWN_ARG_MAX ? room : SPAWN_ARG_MAX, &len);
+        int err = uaccess_read_string(a->strings + used, arg,
+                                      room < SPAWN_ARG_MAX ? room : SPAWN_ARG_MAX, &len);
         if (err)
             return err == ENAMETOOLONG ? E2BIG : err;
         a->argv[a->argc] = a->strings + used;
@@ -56,8 +57,7 @@ int sys_args_copy(sys_args_t *a, const void *user_argv, bool allow_empty)
     return a->argc || allow_empty ? 0 : EINVAL;
 }
 
-SYSCALL_DEFINE(SYS_SPAWN, uint64_t, const void *argv, const void *fds, const void *cwd,
-               uint64_t flags)
+SYSCALL_DEFINE(SYS_SPAWN, uint64_t, uptr_t argv, uptr_t fds, uptr_t cwd, uint64_t flags)
 {
     if (flags & ~(uint64_t)SPAWN_FLAGS_KNOWN)
         return syscall_fail(EINVAL);
@@ -81,7 +81,7 @@ SYSCALL_DEFINE(SYS_SPAWN, uint64_t, const void *argv, const void *fds, const voi
     return err ? syscall_fail(err) : pid;
 }
 
-SYSCALL_DEFINE(SYS_WAIT, uint64_t, uint64_t pid, void *status, uint64_t flags)
+SYSCALL_DEFINE(SYS_WAIT, uint64_t, uint64_t pid, uptr_t status, uint64_t flags)
 {
     if (flags & ~(uint64_t)WNOHANG)
         return syscall_fail(EINVAL);
@@ -90,15 +90,15 @@ SYSCALL_DEFINE(SYS_WAIT, uint64_t, uint64_t pid, void *status, uint64_t flags)
     uint64_t got = process_wait(process_current(), pid, flags & WNOHANG, &st, &err);
     if (got == ERR)
         return syscall_fail(err);
-    if (got && status) {
+    if (got && status.addr) {
         int32_t word = (int32_t)st;
-        if (copy_to_user(status, &word, sizeof word))
+        if (uaccess_write(status, &word, sizeof word))
             return syscall_fail(EFAULT);
     }
     return got;
 }
 
-SYSCALL_DEFINE(SYS_KILL, uint64_t, uint64_t pid, uint64_t code)
+SYSCALL_DEFINE(SYS_KILL, uint64_t, uint64_t pid, int64_t code)
 {
     int err = process_kill(pid, code);
     return err ? syscall_fail(err) : 0;

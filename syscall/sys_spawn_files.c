@@ -10,12 +10,12 @@
 
 #define SPAWN_FDS_MAX 64 /* entries read from a spawn_fd_t array */
 
-int sys_path_copy(const void *user_path, char **out)
+int sys_path_copy(uptr_t user_path, char **out)
 {
     char *p = kmalloc(VFS_PATH_MAX);
     if (!p)
         return ENOMEM;
-    int err = copy_string_from_user(p, user_path, VFS_PATH_MAX, NULL);
+    int err = uaccess_read_string(p, user_path, VFS_PATH_MAX, NULL);
     if (err) {
         kfree(p);
         return err;
@@ -24,14 +24,14 @@ int sys_path_copy(const void *user_path, char **out)
     return 0;
 }
 
-static int spawn_fds_copy(const void *user_fds, spawn_fd_t *list, size_t *n)
+static int spawn_fds_copy(uptr_t user_fds, spawn_fd_t *list, size_t *n)
 {
     *n = 0;
-    if (!user_fds)
+    if (!user_fds.addr)
         return 0;
     for (int i = 0; i < SPAWN_FDS_MAX; i++) {
         spawn_fd_t e;
-        if (copy_from_user(&e, (const spawn_fd_t *)user_fds + i, sizeof e))
+        if (uaccess_read(&e, uptr_offset(user_fds, i * sizeof e), sizeof e))
             return EFAULT;
         if (e.child == SPAWN_FD_END)
             return 0;
@@ -42,7 +42,7 @@ static int spawn_fds_copy(const void *user_fds, spawn_fd_t *list, size_t *n)
     return EINVAL; /* no SPAWN_FD_END within the limit */
 }
 
-int spawn_files_prepare(process_t *parent, const void *user_fds, const void *user_cwd,
+int spawn_files_prepare(process_t *parent, uptr_t user_fds, uptr_t user_cwd,
                         bool empty, spawn_files_t *out)
 {
     spawn_fd_t *list = kmalloc(SPAWN_FDS_MAX * sizeof *list);
@@ -53,7 +53,7 @@ int spawn_files_prepare(process_t *parent, const void *user_fds, const void *use
     int err = list ? spawn_fds_copy(user_fds, list, &n) : ENOMEM;
     if (!err)
         err = fdtable_for_spawn(parent->fdt, list, n, empty, &out->fdt);
-    if (!err && user_cwd) {
+    if (!err && user_cwd.addr) {
         err = sys_path_copy(user_cwd, &path);
         if (!err) {
             vnode_t *cwd = vfs_cwd_get(&parent->cwd);

@@ -9,10 +9,10 @@
 #include "sched/thread.h"
 #include "syscall/syscall.h"
 
-SYSCALL_DEFINE(SYS_THREAD_CREATE, uint64_t, uint64_t entry, uint64_t arg, uint64_t stack)
+SYSCALL_DEFINE(SYS_THREAD_CREATE, uint64_t, uptr_t entry, uptr_t arg, uptr_t stack)
 {
     int err;
-    uint64_t tid = thread_spawn_user(entry, arg, stack, &err);
+    uint64_t tid = thread_spawn_user(entry.addr, arg.addr, stack.addr, &err);
     return tid ? tid : syscall_fail(err);
 }
 
@@ -27,9 +27,8 @@ SYSCALL_DEFINE(SYS_THREAD_EXIT, uint64_t)
  * Kernel threads may use the whole range. */
 /* Any CPU, or none in particular: pinning only restricts where the caller's own threads run,
  * so any program may do it. */
-SYSCALL_DEFINE(SYS_SETAFFINITY, uint64_t, uint64_t tid, uint64_t cpu)
+SYSCALL_DEFINE(SYS_SETAFFINITY, uint64_t, uint64_t tid, int64_t c)
 {
-    int64_t c = (int64_t)cpu;
     if (c < -1 || c >= SCHED_MAX_CPUS)
         return syscall_fail(EINVAL);
     uint64_t f = sched_lock();
@@ -39,9 +38,8 @@ SYSCALL_DEFINE(SYS_SETAFFINITY, uint64_t, uint64_t tid, uint64_t cpu)
     return err ? syscall_fail(err) : 0;
 }
 
-SYSCALL_DEFINE(SYS_SETPRIORITY, uint64_t, uint64_t tid, uint64_t nice)
+SYSCALL_DEFINE(SYS_SETPRIORITY, uint64_t, uint64_t tid, int64_t n)
 {
-    int64_t n = (int64_t)nice;
     if (n < SCHED_NICE_MIN || n > SCHED_NICE_MAX)
         return syscall_fail(EINVAL);
     if (n < 0)
@@ -55,11 +53,11 @@ SYSCALL_DEFINE(SYS_SETPRIORITY, uint64_t, uint64_t tid, uint64_t nice)
 
 /* The kernel keeps the base per thread (sched_switch_to); WRMSR would fault on a
  * non-canonical value, and a kernel address is no user's TLS. */
-SYSCALL_DEFINE(SYS_SET_FS_BASE, uint64_t, uint64_t base)
+SYSCALL_DEFINE(SYS_SET_FS_BASE, uint64_t, uptr_t base)
 {
-    if (!uaccess_range_ok(base, 0))
+    if (!uaccess_range_ok(base.addr, 0))
         return syscall_fail(EINVAL);
-    arch_set_user_fs_base(base);
+    arch_set_user_fs_base(base.addr);
     return 0;
 }
 
@@ -83,12 +81,12 @@ SYSCALL_DEFINE(SYS_CPUTIME, uint64_t, uint64_t tid)
 
 /* Checked now, so a wrong word is an error the program sees rather than a silent no-op at
  * exit: it must be a 4-byte aligned user address. */
-SYSCALL_DEFINE(SYS_THREAD_EXIT_WORD, uint64_t, uint64_t word)
+SYSCALL_DEFINE(SYS_THREAD_EXIT_WORD, uint64_t, uptr_t word)
 {
-    if (word && (word & 3))
+    if (word.addr & 3)
         return syscall_fail(EINVAL);
-    if (word && !uaccess_range_ok(word, sizeof(uint32_t)))
+    if (word.addr && !uaccess_range_ok(word.addr, sizeof(uint32_t)))
         return syscall_fail(EFAULT);
-    sched_current()->exit_word = word;
+    sched_current()->exit_word = word.addr;
     return 0;
 }

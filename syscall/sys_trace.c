@@ -3,10 +3,11 @@
  * descendants, or the children it spawns (the logic is in kernel/trace/trace.c).
  */
 #include "kernel/trace/trace.h"
+#include "kernel/uaccess.h"
 #include "syscall/syscall.h"
 
-SYSCALL_DEFINE(SYS_TRACE, uint64_t, uint64_t pid, uint64_t flags, const void *calls)
+SYSCALL_DEFINE(SYS_TRACE, uint64_t, uint64_t pid, uint64_t flags, uptr_t calls)
 {
-    int err = trace_control(pid, flags, calls);
+    int err = trace_control(pid, flags, uptr_unconverted(calls));
     return err ? syscall_fail(err) : 0;
 }

@@ -163,7 +163,7 @@ uint64_t syscall_exit_may_sysret(interrupt_frame_t *f)
     thread_t *t = sched_current();
     bool forced = t->ctx.flags & SYSCALL_CTX_FORCE_IRET;
     t->ctx.flags &= ~(uint64_t)SYSCALL_CTX_FORCE_IRET;
-    if (forced || f->rip >= 0x0000800000000000ULL)
+    if (forced || f->rip >= USER_ADDR_END)
         return 0;
     /* As Linux: the frame must still be what SYSCALL left (RCX = RIP, R11 = RFLAGS), so a
      * rewrite that forgot the flag still returns exactly. */

@@ -47,9 +47,11 @@ if make --no-print-directory host-test BUILD="$build" > "$host_log" 2>&1; then :
 fi
 collect host "$host_log"
 
-# ------------------------------------------------------------------ generated ABI and apps
+# ------------------------------------------------------------------ generated ABI, layer rule, apps
 sh test/check-abi-doc.sh "$build" > "$out/abi.log" 2>&1
 collect abi "$out/abi.log"
+sh test/check-layers.sh > "$out/layers.log" 2>&1
+collect layers "$out/layers.log"
 sh test/check-apps.sh "$build" > "$out/apps.log" 2>&1
 collect apps "$out/apps.log"
 
@@ -235,7 +237,12 @@ expect_exit fuzz-smp2.exits-33 33
 bash test/trace.sh --build "$build" --out "$out" --smp "$smp" --mem "$mem" > "$out/trace.log" 2>&1
 collect trace "$out/trace.log"
 
-# 8a. unmodified static Linux programs (musl, glibc, both as static PIEs, busybox) against the host's
+# 8a. a PC without PS/2: USB keyboard on xHCI, hot-plug, power button (test/usb.sh).
+bash test/usb.sh --build "$build" --out "$out" --smp "$smp" --mem "$mem" > "$out/usb.log" 2>&1
+collect usb "$out/usb.log"
+grep -a '^(usb: ' "$out/usb.log" || true
+
+# 8b. unmodified static Linux programs (musl, glibc, both as static PIEs, busybox) against the host's
 #     output, Linux call names in a trace, and junk to every Linux call: test/linux.sh.
 bash test/linux.sh --build "$build" --out "$out" --smp "$(( smp > 2 ? smp : 2 ))" --mem "$mem" > "$out/linux.log" 2>&1
 collect linux "$out/linux.log"

@@ -7,6 +7,7 @@
 #              OUTDIR/syscall_stubs.S                   one user stub per call (sys_NAME)
 #              OUTDIR/syscall_meta.c                    the kernel's table for the tracer
 #              OUTDIR/abi-table.md                      the table for docs/abi.md
+#              OUTDIR/include/spindle/syscall_protos.h  the kernel handlers' typed prototypes
 #   sh tools/gen-syscalls.sh --splice DOC TABLE
 #       prints DOC with the lines between <!-- BEGIN GENERATED --> and <!-- END GENERATED -->
 #       replaced by TABLE (used by `make abi-doc`).
@@ -370,4 +371,35 @@ END {
         if (el == "") el = "-"
         printf "| %d | `%s` | %s | %s | %s | %s |\n", num[i], name[i], s, ret[i], el, md(desc[i])
     }
+}'
+
+# ---------------------------------------------------------------- syscall_protos.h
+# The kernel side: the type every handler must have. User-memory kinds become uptr_t
+# (kernel/uaccess.h), which only the uaccess functions take; SYSCALL_DEFINE (syscall/
+# syscall.h) declares the handler with this type, so a handler that disagrees with the spec
+# does not compile.
+gen "$out/include/spindle/syscall_protos.h" '
+function ktype(kind) {
+    if (kind == "int" || kind == "off") return "int64_t"
+    if (kind ~ /^(ustr|ustrv|ubuf_in|ubuf_out|ubuf_io|uptr|uptr_in|uptr_out)$/) return "uptr_t"
+    return "uint64_t"
+}
+END {
+    print "/* syscall_protos.h - '"$HEADER_NOTE"'"
+    print " *"
+    print " * syscall_proto_SYS_NAME_t: the function type of the kernel handler of each call. Every"
+    print " * handler returns the 64-bit RAX value; user memory arrives as uptr_t. */"
+    print "#ifndef SPINDLE_SYSCALL_PROTOS_H"
+    print "#define SPINDLE_SYSCALL_PROTOS_H"
+    print ""
+    print "#include <stdint.h>"
+    print "#include \"kernel/uaccess.h\""
+    print ""
+    for (i = 0; i < n; i++) {
+        s = ""
+        for (j = 0; j < argc[i]; j++) s = s (j ? ", " : "") ktype(ak[i, j]) " " an[i, j]
+        printf "typedef uint64_t syscall_proto_SYS_%s_t(%s);\n", toupper(name[i]), argc[i] ? s : "void"
+    }
+    print ""
+    print "#endif"
 }'

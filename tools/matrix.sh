@@ -52,6 +52,13 @@ mem-64M        | q | disk   | --mem 64M                  | 64 MiB RAM (OVMF itse
 mem-4G         |  | disk   | --mem 4G                   | 4 GiB RAM (memory above 4 GiB)
 no-serial      |  | screen | --no-serial                | no serial port: verdict read from a screendump
 usb-stick      |  | usb    | --usb                      | boots as a USB mass-storage stick (xHCI)
+pcusb-q35      |  | disk   | --pc usb                   | no PS/2 (i8042=off), USB keyboard on xHCI, ECAM
+pcusb-pc       |  | disk   | --machine pc --pc usb      | the same on i440fx (config ports, no MCFG)
+pcusb-q35-fb   |  | screen | --pc usb --no-serial       | no PS/2, USB keyboard, no serial port: screendump
+pcusb-pc-fb    |  | screen | --machine pc --pc usb --no-serial | the same on i440fx
+pcusb-stick    |  | usb    | --usb --pc usb             | USB stick and USB keyboard on one xHCI, no PS/2
+pcusb-nec-msi  |  | disk   | --machine q35,i8042=off -- -device nec-usb-xhci,id=nec,msix=off -device usb-kbd,bus=nec.0 | NEC xHCI with MSI only (not MSI-X)
+pcusb-polled   |  | disk   | --machine q35,i8042=off -- -device nec-usb-xhci,id=nec,msi=off,msix=off -device usb-kbd,bus=nec.0 | xHCI without MSI: polled from the timer tick
 secure-boot    |  | signed | --usb --secure-boot        | OVMF Secure Boot, snakeoil db, signed loader
 uboot          | q | uboot  | --machine pc               | U-Boot's UEFI (second firmware) on i440fx
 suite-qemu64   |  | suite  | --cpu qemu64 --smp 2       | /bin/suite without FSGSBASE/XSAVE/RDTSCP
@@ -140,7 +147,8 @@ run_case() { # NAME KIND OPTS DESC
         [ "$kind" = screen ] && reason="screen: $screen_note"
         record "$name" ok "$bootcase_secs" "${reason:-exit 33}" "$desc"
         # what the kernel found, as evidence that the configurations really differ
-        grep -a -e '^Spindle kernel' -e '^cpu: ' -e '^apic: .*mode' -e '^mm: .*usable' "$log" 2>/dev/null |
+        grep -a -e '^Spindle kernel' -e '^cpu: ' -e '^apic: .*mode' -e '^mm: .*usable' \
+            -e 'USB keyboard [0-9]* ready' "$log" 2>/dev/null |
             tr -d '\r' | sed "s/^/$name: /" >> "$dir/found.txt"
         rm -f "$log" "$log.qemu.txt"
     else

@@ -128,6 +128,8 @@ static int call_is_self_harming(uint64_t nr)
     return nr == SYS_PROCESS_EXIT || nr == SYS_THREAD_EXIT || nr == SYS_MUNMAP ||
            nr == SYS_MPROTECT || nr == SYS_MMAP || nr == SYS_KILL ||
            nr == SYS_THREAD_CREATE || /* a thread started at a junk entry faults: the process ends */
+           nr == SYS_SET_FS_BASE ||    /* junk TLS: the next errno access faults */
+           nr == SYS_THREAD_EXIT_WORD || /* a junk word is cleared when the thread ends */
            nr == SYS_TRACE;           /* tracing itself would flood the console */
 }
 

@@ -13,6 +13,7 @@
 #include <spindle.h>
 #include <spindle/abi.h>
 #include <spindle/errno.h>
+#include <spindle/limits.h>
 #include <spindle/syscall_nums.h>
 #include <spindle/syscall_stubs.h>
 
@@ -55,7 +56,7 @@ static inline uint64_t t_syscall(uint64_t n, uint64_t a0, uint64_t a1, uint64_t 
 }
 
 #define T_KERNEL_ADDR ((const void *)0xFFFFFFFF80000000ULL)
-#define T_USER_END    0x0000800000000000ULL
+#define T_USER_END    SPINDLE_USER_ADDR_END
 #define T_FAULT_BASE  128 /* a child killed by CPU exception v ends with KILLED | (128 + v) */
 
 /* Runs argv to completion; returns its status word, or -1 when spawn or wait failed. */

@@ -98,7 +98,7 @@ static void check_bad_create(void)
     T_CHECK(P, "create-kernel-entry-einval",
             T_FAILS_WITH(sys_thread_create((void *)0xFFFFFFFF80000000ULL, NULL, NULL), EINVAL));
     T_CHECK(P, "create-noncanonical-entry-einval",
-            T_FAILS_WITH(sys_thread_create((void *)0x0000800000000000ULL, NULL, NULL), EINVAL));
+            T_FAILS_WITH(sys_thread_create((void *)T_USER_END, NULL, NULL), EINVAL));
     static uint64_t data_word;
     T_CHECK(P, "create-null-entry-einval",
             T_FAILS_WITH(sys_thread_create(NULL, NULL, NULL), EINVAL));

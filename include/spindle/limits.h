@@ -12,6 +12,10 @@
 #ifndef SPINDLE_LIMITS_H
 #define SPINDLE_LIMITS_H
 
+/* The first address above the user half: user memory, and every user pointer a call accepts,
+ * lies below it (the one definition; the kernel's USER_ADDR_END and ASPACE_USER_END are it). */
+#define SPINDLE_USER_ADDR_END 0x0000800000000000ULL
+
 #define SPINDLE_PROCESS_MAX             256  /* processes in the table (pid 0 not counted) */
 #define SPINDLE_THREADS_PER_PROCESS_MAX 64   /* threads of one process, its first included */
 #define SPINDLE_THREAD_MAX              1024 /* user threads in the whole system */

@@ -1,5 +1,5 @@
 /*
- * acpi.c - finds the firmware's ACPI tables (RSDP -> XSDT or RSDT -> MADT, HPET, FADT -> DSDT)
+ * acpi.c - finds the firmware's ACPI tables (RSDP -> XSDT or RSDT -> MADT, HPET, MCFG, FADT -> DSDT)
  * and fills acpi_info from them.
  *
  * Invariant: no byte of a table is read before the whole of [phys, phys + length) was found
@@ -153,7 +153,7 @@ static void acpi_dsdt_read(uint64_t dsdt_phys)
 /* Hands a validated table to its parser. The first table of each kind wins. */
 static void acpi_table_use(const acpi_table_t *t, uint32_t *seen)
 {
-    static const char *const sigs[] = { "APIC", "HPET", "FACP" };
+    static const char *const sigs[] = { "APIC", "HPET", "MCFG", "FACP" };
     uint64_t dsdt_phys = 0;
     unsigned i = 0;
 
@@ -172,6 +172,9 @@ static void acpi_table_use(const acpi_table_t *t, uint32_t *seen)
         break;
     case 1:
         acpi_hpet_parse(t->data, t->len, &acpi_info);
+        break;
+    case 2:
+        acpi_mcfg_parse(t->data, t->len, &acpi_info);
         break;
     default:
         acpi_fadt_parse(t->data, t->len, &acpi_info, &dsdt_phys);

@@ -39,6 +39,15 @@ typedef struct {
     uint8_t acpi_enable_value;     /* written to SMI_CMD to switch to ACPI mode */
     uint8_t rtc_century_reg;       /* CMOS index of the century, 0 when absent */
     size_t cpus_dropped;           /* usable CPUs beyond ACPI_MAX_CPUS */
+    /* Added for PCI and the power button (issue 20): */
+    uint64_t mcfg_phys;            /* ECAM base of PCI segment 0, 0 when no usable MCFG */
+    uint8_t mcfg_bus_start, mcfg_bus_end;
+    uint32_t pm1a_evt_port, pm1b_evt_port; /* PM1 status at port, enable at port + len/2 */
+    uint8_t pm1_evt_len;
+    uint32_t gpe0_port;            /* GPE0 block: status half, then enable half */
+    uint8_t gpe0_len;
+    uint16_t sci_irq;              /* ISA IRQ (or GSI) of the SCI */
+    bool power_button_fixed;       /* the power button is the PM1 fixed event */
 } acpi_info_t;
 
 extern acpi_info_t acpi_info;
@@ -54,5 +63,11 @@ extern uint64_t acpi_hhdm_limit;
 void acpi_init(uint64_t rsdp_phys, uint32_t revision);
 /* Enters S5. Returns only when that failed. */
 void acpi_poweroff(void);
+/* The power button's fixed event: enables it, routes the SCI, and calls pressed (from the
+ * interrupt handler: it must only wake someone) on every press. False when the machine has
+ * no fixed-event power button. Needs the IOAPIC. */
+bool acpi_button_init(void (*pressed)(void));
+/* Switches the firmware to ACPI mode (SCI_EN) through SMI_CMD when it is not yet; bounded. */
+void acpi_mode_enable(void);
 
 #endif

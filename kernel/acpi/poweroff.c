@@ -14,8 +14,10 @@
 #define PM1_SLP_EN       (1u << 13)
 #define ACPI_WAIT_READS  300000u
 
-static void acpi_mode_enable(void)
+void acpi_mode_enable(void)
 {
+    if (acpi_info.pm1a_cnt_port == 0)
+        return;
     uint16_t pm1a = (uint16_t)acpi_info.pm1a_cnt_port;
     if (inw(pm1a) & PM1_SCI_EN)
         return;

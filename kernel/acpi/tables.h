@@ -57,6 +57,20 @@
 #define FADT_OFF_PM_TMR_LEN   91
 #define FADT_OFF_CENTURY      108
 #define FADT_OFF_FLAGS        112
+#define FADT_OFF_SCI_INT      46
+#define FADT_OFF_PM1A_EVT     56
+#define FADT_OFF_PM1B_EVT     60
+#define FADT_OFF_GPE0_BLK     80
+#define FADT_OFF_PM1_EVT_LEN  88
+#define FADT_OFF_GPE0_LEN     92
+#define FADT_OFF_X_PM1A_EVT   148
+#define FADT_OFF_X_PM1B_EVT   160
+#define FADT_OFF_X_GPE0       220
+#define FADT_FLAG_PWR_BUTTON  (1u << 4)   /* set: the power button is a control-method device */
+
+/* MCFG (PCI Firmware spec 3.2, 4.1.2): entries of 16 bytes after 8 reserved bytes */
+#define MCFG_OFF_ENTRIES      44
+#define MCFG_ENTRY_LEN        16
 #define FADT_OFF_X_DSDT       140
 #define FADT_OFF_X_PM1A_CNT   172
 #define FADT_OFF_X_PM1B_CNT   184
@@ -88,6 +102,8 @@ void acpi_madt_parse(const uint8_t *t, uint32_t len, acpi_info_t *info);
 void acpi_hpet_parse(const uint8_t *t, uint32_t len, acpi_info_t *info);
 /* Also returns the DSDT's physical address (X_DSDT preferred), 0 when none. */
 void acpi_fadt_parse(const uint8_t *t, uint32_t len, acpi_info_t *info, uint64_t *dsdt_phys);
+/* The ECAM window of PCI segment 0 (the first such entry). */
+void acpi_mcfg_parse(const uint8_t *t, uint32_t len, acpi_info_t *info);
 /* Scans AML for `Name(_S5_, Package(){a, b, ...})`; true with the two sleep types found. */
 bool acpi_s5_parse(const uint8_t *aml, size_t len, uint16_t *slp_typa, uint16_t *slp_typb);
 

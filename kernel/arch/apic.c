@@ -11,15 +11,12 @@
 #include "kernel/acpi/acpi.h"
 #include "kernel/arch/arch.h"
 #include "kernel/arch/cpu.h"
+#include "kernel/arch/hooks.h"
 #include "kernel/arch/smp.h"
 #include "kernel/kprintf.h"
 #include "kernel/time/clock.h"
 #include "mm/hhdm.h"
 #include "mm/vmm.h"
-
-/* Both are optional at link time: vmm lands in parallel, the scheduler hook comes later. */
-#pragma weak vmm_map_page
-#pragma weak sched_timer_tick
 
 #define APIC_BASE_BSP       (1ULL << 8)
 #define APIC_BASE_EXTD      (1ULL << 10)
@@ -87,7 +84,7 @@ volatile void *apic_mmio_map(uint64_t phys)
 
     /* The direct map uses 2 MiB/1 GiB pages that vmm_map_page won't split, so the uncached
      * mapping goes into a window of its own. */
-    if (vmm_map_page && page < APIC_MMIO_WINDOW_SIZE) {
+    if (page < APIC_MMIO_WINDOW_SIZE) {
         if (vmm_map_page(APIC_MMIO_WINDOW + page, page, VMM_WRITE | VMM_NOCACHE))
             return (volatile void *)(APIC_MMIO_WINDOW + phys);
         kprintf("apic: can't map MMIO page 0x%llx uncached\n", (unsigned long long)page);
@@ -220,13 +217,34 @@ bool apic_send_ipi(uint32_t dest, uint32_t icr_low)
 
 /* ---------------------------------------------------------------- timer */
 
+/* Functions called on every tick of CPU 0 (apic_timer_hook_add); written only before the
+ * hook count is published, so the handler reads them without a lock. */
+#define APIC_TIMER_HOOKS 4
+static void (*apic_timer_hooks[APIC_TIMER_HOOKS])(void);
+static unsigned apic_timer_hook_count;
+
+bool apic_timer_hook_add(void (*fn)(void))
+{
+    unsigned n = __atomic_load_n(&apic_timer_hook_count, __ATOMIC_ACQUIRE);
+    if (n == APIC_TIMER_HOOKS)
+        return false;
+    apic_timer_hooks[n] = fn;
+    __atomic_store_n(&apic_timer_hook_count, n + 1, __ATOMIC_RELEASE);
+    return true;
+}
+
 static void apic_timer_handler(interrupt_frame_t *frame)
 {
     (void)frame;
-    __atomic_fetch_add(&lapic_ticks[smp_cpu_index()], 1, __ATOMIC_RELAXED);
-    apic_eoi(); /* before the hook: the scheduler may switch away and return much later */
-    if (sched_timer_tick)
-        sched_timer_tick();
+    unsigned cpu = smp_cpu_index();
+    __atomic_fetch_add(&lapic_ticks[cpu], 1, __ATOMIC_RELAXED);
+    apic_eoi(); /* before the hooks: the scheduler may switch away and return much later */
+    if (cpu == 0) {
+        unsigned n = __atomic_load_n(&apic_timer_hook_count, __ATOMIC_ACQUIRE);
+        for (unsigned i = 0; i < n; i++)
+            apic_timer_hooks[i]();
+    }
+    arch_hooks()->timer_tick();
 }
 
 /* LAPIC timer ticks per second (after the divide-by-16) measured against clock_now_ns. */

@@ -21,6 +21,9 @@ bool apic_x2apic_mode(void);
 /* Periodic LAPIC timer at hz on APIC_TIMER_VECTOR (calibrated with clock_delay_ns). */
 void apic_timer_start(uint32_t hz);
 uint64_t apic_timer_ticks(void);      /* ticks seen on this CPU */
+/* Registers fn to run in interrupt context on every timer tick of CPU 0 (at most 4; false
+ * when full). For drivers without interrupts that must notice work (xHCI without MSI). */
+bool apic_timer_hook_add(void (*fn)(void));
 uint64_t apic_timer_ticks_cpu(unsigned cpu); /* ticks seen on CPU cpu */
 /* An AP: the same periodic tick the boot CPU started (nothing if it did not). */
 void apic_timer_start_ap(void);
@@ -31,6 +34,9 @@ bool apic_timer_oneshot_ns(uint64_t ns);
 void apic_timer_resume_periodic(void);
 /* Routes ISA irq to vector on the boot CPU through the IOAPIC (honouring overrides). */
 void ioapic_route_irq(uint8_t irq, uint8_t vector);
+/* The same with default_flags (MPS INTI flags: 0x0F = level, active low, what the ACPI SCI
+ * is without an override) for an irq the MADT does not override. */
+void ioapic_route_irq_flags(uint8_t irq, uint8_t vector, uint16_t default_flags);
 
 /* Added by the platform code: */
 /* Application processors: same APIC mode and local setup as the boot CPU (no IOAPIC work;
@@ -54,8 +60,5 @@ volatile void *apic_mmio_map(uint64_t phys);
 /* Sends one IPI to dest (an APIC id); false when there is no APIC, dest can't be addressed
  * in this mode, or an xAPIC never finished delivery (bounded spin, safe on the panic path). */
 bool apic_send_ipi(uint32_t dest, uint32_t icr_low);
-/* Scheduler hook, called on every LAPIC timer tick after EOI. Optional (weak reference):
- * the scheduler defines it when it wants preemption. */
-void sched_timer_tick(void);
 
 #endif

@@ -8,6 +8,11 @@
 
 #include <stdint.h>
 #include <stdbool.h>
+#include <stddef.h>
+
+/* CPUs the kernel brings up and schedules, at most (the one definition: SMP_MAX_CPUS and
+ * SCHED_MAX_CPUS are this). */
+#define ARCH_MAX_CPUS 16
 
 #define GDT_KERNEL_CODE 0x08
 #define GDT_KERNEL_DATA 0x10
@@ -54,8 +59,10 @@ void arch_init_cpu(void);
  * SSE, its own GDT/TSS (ist_tops: IST_STACK_COUNT stack tops), the shared IDT, WP/SMEP/SMAP/
  * UMIP/PGE as on the boot CPU. */
 void arch_init_cpu_ap(unsigned cpu, const uint64_t *ist_tops, uint64_t rsp0);
-/* Enables SMEP/SMAP/UMIP/WP once the kernel no longer touches user pages by accident. */
-void arch_enable_protection(void);
+/* Enables SMEP/SMAP/UMIP/WP once the kernel no longer touches user pages by accident, and
+ * moves the IST stacks to ones from alloc_kstack (guard-paged: vmm_alloc_kstack; returns the
+ * stack top, 0 when it has none). */
+void arch_enable_protection(uint64_t (*alloc_kstack)(size_t size));
 
 /* Route a vector (32..255) to a handler; the stub sends EOI only if the handler asks (APIC code). */
 void idt_set_handler(uint8_t vector, interrupt_handler_t handler);
@@ -81,12 +88,11 @@ bool arch_user_fsgsbase(void);
 /* RSP0 of cpu's TSS: the stack the CPU switches to on an interrupt from ring 3. */
 void arch_set_kernel_stack(unsigned cpu, uint64_t rsp0);
 
-/* Default treatment of exceptions 0..31: .extable fixup for kernel #PF/#GP, the ring-3 hook,
- * or the fatal report. A handler registered for an exception vector (e.g. a #PF handler in
- * mm) replaces this, so it must call exception_handle() for faults it does not resolve. */
+/* Default treatment of exceptions 0..31: .extable fixup for kernel #PF/#GP, the ring-3 hook
+ * (user_fault, kernel/arch/hooks.h), or the fatal report. A handler registered for an
+ * exception vector (e.g. a #PF handler in mm) replaces this, so it must call
+ * exception_handle() for faults it does not resolve. */
 void exception_handle(interrupt_frame_t *frame);
-/* Ring-3 exception hook. The default (weak) panics; the process code overrides it. */
-void exception_user_fault(interrupt_frame_t *frame);
 /* Kernel-mode death report for an exception frame: name, registers, backtrace, panic. */
 __attribute__((noreturn)) void exception_fatal(interrupt_frame_t *frame);
 const char *exception_name(uint64_t vector);

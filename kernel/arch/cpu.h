@@ -57,6 +57,23 @@ static inline uint64_t rdtsc(void)
     return ((uint64_t)hi << 32) | lo;
 }
 
+/* One hardware random word from RDSEED (seed) or RDRAND, retried up to tries times (both
+ * may fail transiently, CF clear); false when none came. The caller checks the CPU has the
+ * instruction (cpu_features, or CPUID before it is filled). */
+static inline bool cpu_random_word(bool seed, int tries, uint64_t *out)
+{
+    for (int i = 0; i < tries; i++) {
+        uint8_t ok;
+        if (seed)
+            __asm__ volatile("rdseed %0; setc %1" : "=r"(*out), "=qm"(ok));
+        else
+            __asm__ volatile("rdrand %0; setc %1" : "=r"(*out), "=qm"(ok));
+        if (ok)
+            return true;
+    }
+    return false;
+}
+
 static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
 {
     __asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(sub));

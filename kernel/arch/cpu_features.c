@@ -5,7 +5,8 @@
  *   arch_init_cpu           GDT, TSS, IDT on the boot CPU
  *   arch_enable_protection  CR0.WP, SMEP, SMAP, UMIP, PGE, once the kernel's own tables are
  *                           live (the loader's tables are not built for them), and IST
- *                           stacks with guard pages (vmm can map them by then)
+ *                           stacks with guard pages (from the allocator kernel_main passes:
+ *                           vmm's, which can map them by then)
  * The per-CPU steps are separate functions so secondary CPUs can repeat them.
  */
 #include "kernel/arch/arch.h"
@@ -14,7 +15,6 @@
 #include "kernel/arch/idt.h"
 #include "kernel/kprintf.h"
 #include "kernel/ktest.h"
-#include "mm/vmm.h"
 
 #define CR0_MP (1ULL << 1)
 #define CR0_EM (1ULL << 2)
@@ -143,11 +143,11 @@ static void cpu_log_flag(bool on, const char *name)
 
 /* An overflow while handling #DF, NMI or #MC then hits an unmapped guard page instead of
  * silently corrupting .bss. Keeps the static stack when vmm has none to give. */
-static bool arch_guard_ist_stacks(void)
+static bool arch_guard_ist_stacks(uint64_t (*alloc_kstack)(size_t size))
 {
     bool all = true;
     for (unsigned ist = 1; ist <= IST_STACK_COUNT; ist++) {
-        uint64_t top = vmm_alloc_kstack(IST_STACK_SIZE);
+        uint64_t top = alloc_kstack(IST_STACK_SIZE);
         if (top)
             gdt_set_ist(0, ist, top);
         else
@@ -156,11 +156,11 @@ static bool arch_guard_ist_stacks(void)
     return all;
 }
 
-void arch_enable_protection(void)
+void arch_enable_protection(uint64_t (*alloc_kstack)(size_t size))
 {
     cpu_enable_protection_bits();
-    if (!arch_guard_ist_stacks())
-        kprintf("cpu: no guard-paged IST stacks (vmm_alloc_kstack failed); keeping static ones\n");
+    if (!arch_guard_ist_stacks(alloc_kstack))
+        kprintf("cpu: no guard-paged IST stacks (the allocator failed); keeping static ones\n");
     const cpu_features_t *f = &cpu_features;
     kprintf("cpu:");
     cpu_log_flag(f->nx, "NX");

@@ -4,7 +4,7 @@
  *
  * A kernel-mode exception is a kernel bug: report everything we know (name, error code,
  * registers, CR2 decoded for #PF, symbolized backtrace from the faulting rip/rbp) and panic.
- * Ring-3 exceptions go to exception_user_fault(), a weak hook the process code overrides.
+ * Ring-3 exceptions go to the user_fault hook the process code registers (hooks.h).
  * Kernel #PF/#GP at an instruction listed in .extable (user-memory copies) resume at its
  * fixup instead.
  * The reporting path must not fault itself: memory it reads through a pointer from the frame
@@ -12,6 +12,7 @@
  */
 #include "kernel/arch/arch.h"
 #include "kernel/arch/cpu.h"
+#include "kernel/arch/hooks.h"
 #include "kernel/kprintf.h"
 #include "kernel/ktest.h"
 #include "kernel/panic.h"
@@ -126,13 +127,6 @@ __attribute__((noreturn)) void exception_fatal(interrupt_frame_t *f)
     panic_finish();
 }
 
-/* Default for ring-3 faults until processes exist; the process code overrides this to kill
- * the faulting process (or deliver a signal) and returns to schedule something else. */
-__attribute__((weak)) void exception_user_fault(interrupt_frame_t *frame)
-{
-    exception_fatal(frame);
-}
-
 void exception_handle(interrupt_frame_t *frame)
 {
     bool kernel_mode = (frame->cs & 3) == 0;
@@ -140,7 +134,7 @@ void exception_handle(interrupt_frame_t *frame)
     if (frame->vector == VECTOR_NMI && panic_in_progress())
         cpu_halt_forever();
     if (!kernel_mode) {
-        exception_user_fault(frame);
+        arch_hooks()->user_fault(frame);
         return;
     }
     /* A fault inside a user-memory copy resumes at its fixup (the copy returns EFAULT). */

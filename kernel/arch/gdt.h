@@ -8,8 +8,8 @@
 #define KERNEL_ARCH_GDT_H
 
 #include <stdint.h>
+#include "kernel/arch/arch.h" /* ARCH_MAX_CPUS */
 
-#define ARCH_MAX_CPUS   16
 #define GDT_ENTRY_COUNT 7   /* null, kcode, kdata, udata, ucode, TSS (two slots) */
 
 /* IST slots (1-based, as the IDT gate encodes them). */

@@ -13,6 +13,7 @@
 #include "kernel/arch/apic.h"
 #include "kernel/arch/cpu.h"
 #include "kernel/arch/gdt.h"
+#include "kernel/arch/hooks.h"
 #include "kernel/arch/isr_frame.h"
 #include "kernel/kprintf.h"
 #include "kernel/ktest.h"
@@ -21,11 +22,9 @@ _Static_assert(offsetof(interrupt_frame_t, vector) == FRAME_VECTOR, "isr_frame.h
 _Static_assert(offsetof(interrupt_frame_t, error_code) == FRAME_ERROR_CODE, "isr_frame.h");
 _Static_assert(offsetof(interrupt_frame_t, rip) == FRAME_RIP, "isr_frame.h");
 _Static_assert(offsetof(interrupt_frame_t, cs) == FRAME_CS, "isr_frame.h");
+_Static_assert(offsetof(interrupt_frame_t, rflags) == FRAME_RFLAGS, "isr_frame.h");
+_Static_assert(offsetof(interrupt_frame_t, rsp) == FRAME_RSP, "isr_frame.h");
 _Static_assert(sizeof(interrupt_frame_t) == FRAME_SIZE, "isr_frame.h");
-
-/* Optional at link time, like the timer hook in apic.c. */
-void sched_interrupt_exit(interrupt_frame_t *frame);
-#pragma weak sched_interrupt_exit
 
 #define IDT_VECTORS      256
 #define GATE_INTERRUPT   0x8E  /* P, DPL0, 64-bit interrupt gate (IF cleared on entry) */
@@ -139,8 +138,7 @@ void interrupt_dispatch(interrupt_frame_t *frame)
         idt_log_spurious(frame);
     /* The scheduler may switch threads here (preemption) and stops a killed process's
      * thread before it returns to user mode. */
-    if (sched_interrupt_exit)
-        sched_interrupt_exit(frame);
+    arch_hooks()->interrupt_exit(frame);
 }
 
 /* ---------------------------------------------------------------- self-tests */

@@ -94,10 +94,10 @@ void ioapic_init(void)
         kprintf("ioapic: none usable: no device interrupts\n");
 }
 
-/* The GSI and MPS flags an ISA irq arrives on (identity with ISA defaults unless overridden). */
-static uint32_t ioapic_isa_gsi(uint8_t irq, uint16_t *flags)
+/* The GSI and MPS flags an ISA irq arrives on (identity with dflt flags unless overridden). */
+static uint32_t ioapic_isa_gsi(uint8_t irq, uint16_t *flags, uint16_t dflt)
 {
-    *flags = 0;
+    *flags = dflt;
     for (size_t i = 0; i < acpi_info.override_count; i++) {
         if (acpi_info.overrides[i].irq == irq) {
             *flags = acpi_info.overrides[i].flags;
@@ -121,8 +121,13 @@ static const ioapic_t *ioapic_for_gsi(uint32_t gsi, uint32_t *index)
 
 void ioapic_route_irq(uint8_t irq, uint8_t vector)
 {
+    ioapic_route_irq_flags(irq, vector, 0);
+}
+
+void ioapic_route_irq_flags(uint8_t irq, uint8_t vector, uint16_t default_flags)
+{
     uint16_t flags;
-    uint32_t index, gsi = ioapic_isa_gsi(irq, &flags), dest = apic_id();
+    uint32_t index, gsi = ioapic_isa_gsi(irq, &flags, default_flags), dest = apic_id();
     const ioapic_t *io = ioapic_for_gsi(gsi, &index);
     if (!io) {
         kprintf("ioapic: no IOAPIC serves IRQ %u (GSI %u)\n", irq, gsi);
@@ -147,7 +152,7 @@ void ioapic_route_irq(uint8_t irq, uint8_t vector)
 void ioapic_mask_irq(uint8_t irq)
 {
     uint16_t flags;
-    uint32_t index, gsi = ioapic_isa_gsi(irq, &flags);
+    uint32_t index, gsi = ioapic_isa_gsi(irq, &flags, 0);
     const ioapic_t *io = ioapic_for_gsi(gsi, &index);
     if (io)
         ioapic_entry_set(io, index, REDIR_MASKED, 0);

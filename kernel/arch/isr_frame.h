@@ -1,6 +1,7 @@
 /*
- * isr_frame.h - interrupt_frame_t offsets for isr.S. The assembler cannot see the C struct,
- * so idt.c checks every value here against offsetof() at compile time.
+ * isr_frame.h - interrupt_frame_t offsets for isr.S and syscall/entry.S. The assembler
+ * cannot see the C struct, so idt.c checks every value here against offsetof() at compile
+ * time.
  */
 #ifndef KERNEL_ARCH_ISR_FRAME_H
 #define KERNEL_ARCH_ISR_FRAME_H
@@ -9,6 +10,8 @@
 #define FRAME_ERROR_CODE (16 * 8)
 #define FRAME_RIP        (17 * 8)
 #define FRAME_CS         (18 * 8)
+#define FRAME_RFLAGS     (19 * 8)
+#define FRAME_RSP        (20 * 8)
 #define FRAME_SIZE       (22 * 8)
 
 #ifdef __ASSEMBLY__

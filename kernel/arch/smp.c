@@ -12,16 +12,17 @@
  * (state FAILED), so online CPU numbers can have holes.
  *
  * Each AP: its own GDT/TSS/IST stacks, the shared IDT, the protection bits, the kernel's
- * CR3, SYSCALL MSRs, TSC_AUX = its number, LAPIC. Then it enters the scheduler
- * (sched_ap_entry, which waits until the boot CPU has the scheduler running); without one
- * it would park with interrupts off. The panic NMI reaches every CPU (smp_nmi.c). APs never
- * print: the boot CPU logs for them.
+ * CR3, SYSCALL MSRs (the ap_init_cpu hook), TSC_AUX = its number, LAPIC. Then it enters the
+ * scheduler through the ap_entry hook (kernel/arch/hooks.h; sched_ap_entry, which waits
+ * until the boot CPU has the scheduler running). The panic NMI reaches every CPU
+ * (smp_nmi.c). APs never print: the boot CPU logs for them.
  */
 #include "kernel/arch/smp.h"
 #include "kernel/acpi/acpi.h"
 #include "kernel/arch/apic.h"
 #include "kernel/arch/arch.h"
 #include "kernel/arch/cpu.h"
+#include "kernel/arch/hooks.h"
 #include "kernel/arch/smp_trampoline.h"
 #include "kernel/arch/tlb.h"
 #include "kernel/kprintf.h"
@@ -32,10 +33,6 @@
 #include "mm/pmm.h"
 #include "mm/pte.h"
 #include "mm/vmm.h"
-#include "syscall/syscall.h"
-
-/* Optional: the scheduler takes the AP when it defines this (must not return). */
-#pragma weak sched_ap_entry
 
 #define MSR_TSC_AUX        0xC0000103
 #define EFER_LME           (1ULL << 8)
@@ -142,7 +139,7 @@ void smp_ap_main(percpu_t *p)
 {
     arch_init_cpu_ap(p->index, p->ist_tops, p->stack_top - SMP_AP_STACK_RESERVED);
     write_cr3(vmm_kernel_pml4()); /* the trampoline GDT is no longer needed */
-    syscall_init_cpu();
+    arch_hooks()->ap_init_cpu();
     if (smp_have_rdtscp())
         wrmsr(MSR_TSC_AUX, p->index);
     apic_init_ap();
@@ -151,9 +148,10 @@ void smp_ap_main(percpu_t *p)
     percpu_state_t expected = PERCPU_STARTING;
     bool online = __atomic_compare_exchange_n(&p->state, &expected, PERCPU_ONLINE, false,
                                               __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
-    if (online && sched_ap_entry)
-        sched_ap_entry(p->index);
-    /* No scheduler to join (or it returned): parked, interrupts off; NMIs still arrive. */
+    if (online)
+        arch_hooks()->ap_entry(p->index);
+    /* Timed out (the boot CPU gave up on it) or the hook returned: parked, interrupts off;
+     * NMIs still arrive. */
     for (;;)
         __asm__ volatile("cli; hlt" ::: "memory");
 }

@@ -64,11 +64,6 @@ void smp_nmi_install(void);
  * by self-tests to prove a parked CPU still takes the panic NMI. */
 bool smp_nmi_ping(unsigned index);
 
-/* Optional scheduler hook (weak reference): when defined, each AP calls it once it is
- * online, with interrupts off, on its bring-up stack (percpu_get(cpu)->stack_top); it must
- * not return. Undefined: the AP stays parked (cli; hlt loop). */
-void sched_ap_entry(unsigned cpu);
-
 /* For smp.c / smp_nmi.c only. */
 void smp_percpu_register(unsigned index, uint32_t apic_id);
 bool smp_have_rdtscp(void);

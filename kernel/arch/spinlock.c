@@ -104,6 +104,7 @@ static const char *spin_name(const spinlock_t *l)
     case LOCK_RANK_VMM: return "vmm";
     case LOCK_RANK_PMM: return "pmm";
     case LOCK_RANK_IOAPIC: return "ioapic";
+    case LOCK_RANK_PCI: return "pci";
     default: return "spinlock";
     }
 }

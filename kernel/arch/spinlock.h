@@ -27,6 +27,7 @@ typedef enum {
     LOCK_RANK_VMM = 60,     /* kernel page tables */
     LOCK_RANK_PMM = 70,
     LOCK_RANK_IOAPIC = 80,
+    LOCK_RANK_PCI = 85,     /* the 0xCF8/0xCFC address-data pair (kernel/pci/pci_cfg.c) */
 } spinlock_rank_t;
 
 typedef struct {

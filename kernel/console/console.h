@@ -9,9 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <spindle/boot.h>
-
-#define COM1_PORT 0x3F8
-#define COM2_PORT 0x2F8
+#include "kernel/console/uart.h" /* COM1_PORT, COM2_PORT */
 
 /* Probes a 16550 at port (scratch/loopback test, bounded waits); true when one answered. */
 bool serial_init(uint16_t port);

@@ -13,23 +13,7 @@
 
 #include "kernel/arch/cpu.h"
 #include "kernel/console/console.h"
-
-/* Register offsets from the base port. */
-#define UART_DATA 0 /* THR/RBR; divisor low byte when DLAB is set */
-#define UART_IER  1 /* interrupt enable; divisor high byte when DLAB is set */
-#define UART_FCR  2
-#define UART_LCR  3
-#define UART_MCR  4
-#define UART_LSR  5
-#define UART_SCR  7
-
-#define LCR_8N1         0x03
-#define LCR_DLAB        0x80
-#define FCR_ENABLE_CLEAR 0xC7 /* FIFO on, both FIFOs cleared, 14-byte receive trigger */
-#define MCR_NORMAL      0x0F /* DTR, RTS, OUT1, OUT2 */
-#define MCR_LOOPBACK    0x1E /* loopback with RTS, OUT1, OUT2 */
-#define LSR_DATA_READY  0x01
-#define LSR_THR_EMPTY   0x20
+#include "kernel/console/uart.h"
 
 #define UART_FIFO_SIZE   16
 #define UART_DIVISOR     1      /* 115200 baud from the 1.8432 MHz clock */

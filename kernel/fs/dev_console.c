@@ -15,16 +15,12 @@
 #include "kernel/arch/arch.h"
 #include "kernel/arch/cpu.h"
 #include "kernel/console/console.h"
+#include "kernel/console/uart.h"
 #include "kernel/lib/string.h"
 #include "kernel/kprintf.h"
 
 #define CONSOLE_IRQ        4
 #define CONSOLE_VECTOR     0x24
-#define UART_DATA          0
-#define UART_IER           1
-#define UART_LSR           5
-#define LSR_DATA_READY     0x01
-#define IER_RX_AVAILABLE   0x01
 #define CONSOLE_LINE_MAX   256
 #define CONSOLE_READY_SIZE 1024
 #define CHAR_EOF           0x04

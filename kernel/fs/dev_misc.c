@@ -11,7 +11,7 @@
 #include "kernel/arch/cpu.h"
 #include "kernel/console/console.h"
 #include "kernel/lib/string.h"
-#include "sched/process.h"
+#include "sched/sched.h"
 
 static int64_t null_read(file_t *f, void *buf, size_t n)
 {
@@ -41,14 +41,8 @@ static uint64_t xorshift_state;
 
 static bool hw_random(uint64_t *v)
 {
-    bool ok = false;
-    if (cpu_features.rdseed)
-        for (int i = 0; i < 4 && !ok; i++)
-            __asm__ volatile("rdseed %0; setc %1" : "=r"(*v), "=qm"(ok));
-    if (!ok && cpu_features.rdrand)
-        for (int i = 0; i < 10 && !ok; i++)
-            __asm__ volatile("rdrand %0; setc %1" : "=r"(*v), "=qm"(ok));
-    return ok;
+    return (cpu_features.rdseed && cpu_random_word(true, 4, v)) ||
+           (cpu_features.rdrand && cpu_random_word(false, 10, v));
 }
 
 uint64_t dev_random_u64(void)
@@ -83,10 +77,6 @@ const file_ops_t dev_random_fops = { .read = random_read, .write = sink_write };
 
 /* ---------------------------------------------------------------- serial ports */
 
-#define UART_DATA 0
-#define UART_LSR  5
-#define LSR_DATA_READY 0x01
-
 int dev_serial_open(vnode_t *v, file_t *f)
 {
     uint16_t port = *(const uint16_t *)v->priv;
@@ -115,7 +105,7 @@ static int64_t serial_dev_read(file_t *f, void *buf, size_t n)
             d[got++] = inb(port + UART_DATA);
         if (got || (f->flags & O_NONBLOCK))
             return got ? (int64_t)got : -EAGAIN;
-        if (process_current()->kill_pending)
+        if (sched_kill_pending(sched_current()))
             return -EINTR;
         sched_yield();
     }

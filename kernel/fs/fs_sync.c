@@ -7,7 +7,6 @@
 #include <spindle/errno.h>
 #include "kernel/arch/cpu.h"
 #include "kernel/panic.h"
-#include "sched/process.h"
 
 static thread_queue_t poll_queue;
 
@@ -38,8 +37,7 @@ bool fs_mutex_held(const fs_mutex_t *m)
 
 static bool fs_kill_pending(void)
 {
-    process_t *p = process_current();
-    return p != process_kernel() && p->kill_pending;
+    return sched_kill_pending(sched_current());
 }
 
 int fs_wait(thread_queue_t *q)

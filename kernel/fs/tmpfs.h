@@ -1,7 +1,8 @@
 /*
- * tmpfs.h - the RAM file system of the root. File data lives in whole pages from the page
- * allocator; the total is capped (tmpfs_set_limit) so a full disk is ENOSPC, never an
- * out-of-memory panic. Directories keep their entries in creation order, each with a
+ * tmpfs.h - the RAM file system of the root. File data and each file's page index (a radix
+ * tree of pages) live in whole pages from the page allocator, never from the kernel's
+ * reserve; their total is capped (tmpfs_set_limit) so a full disk is ENOSPC, never an
+ * out-of-memory panic or a kernel left unable to remove files. Directories keep their entries in creation order, each with a
  * serial number that getdents uses as its cookie, so entries removed or added during a
  * listing never make it skip or repeat the others.
  */

@@ -86,4 +86,7 @@ void tmpfs_import_tar_locked(vnode_t *root, const void *archive, uint64_t size)
     }
     kprintf("vfs: root archive: %u files, %u directories, %u skipped, %u corrupt headers\n",
             files, dirs, skipped, it.corrupt);
+    if (it.problem)
+        kprintf("vfs: root archive: the last corrupt header, at offset %lu: %s\n",
+                (unsigned long)it.problem_at, it.problem);
 }

@@ -5,14 +5,6 @@
  */
 #include "kernel/lib/tar.h"
 
-#ifdef SPINDLE_HOST_TEST
-#include <stdio.h>
-#define tar_log(...) printf(__VA_ARGS__)
-#else
-#include "kernel/kprintf.h"
-#define tar_log(...) kprintf(__VA_ARGS__)
-#endif
-
 /* Field offsets in a header block (POSIX ustar). */
 #define TAR_OFF_NAME     0
 #define TAR_LEN_NAME     100
@@ -117,13 +109,21 @@ void tar_iter_init(tar_iter_t *it, const void *archive, size_t size)
     it->size = archive ? size : 0;
     it->pos = 0;
     it->corrupt = 0;
+    it->problem = NULL;
+    it->problem_at = 0;
     it->done = false;
+}
+
+static void tar_note_corrupt(tar_iter_t *it, const char *why)
+{
+    it->corrupt++;
+    it->problem = why;
+    it->problem_at = it->pos;
 }
 
 static void tar_skip_corrupt(tar_iter_t *it, const char *why)
 {
-    tar_log("tar: skipping corrupt header at offset %lu (%s)\n", (unsigned long)it->pos, why);
-    it->corrupt++;
+    tar_note_corrupt(it, why);
     it->pos += TAR_BLOCK;
 }
 
@@ -156,9 +156,7 @@ bool tar_iter_next(tar_iter_t *it, tar_entry_t *out)
         size_t room = it->size - data_off;
         uint64_t padded = size + (TAR_BLOCK - 1);
         if (size > room || padded < size) {
-            tar_log("tar: entry \"%s\" at offset %lu runs past the end of the archive\n",
-                    out->path, (unsigned long)it->pos);
-            it->corrupt++;
+            tar_note_corrupt(it, "data runs past the end of the archive");
             it->done = true;
             break;
         }

@@ -4,9 +4,10 @@
  *
  * Every header is checked before it is believed: checksum, octal fields (digits only, no
  * overflow, no base-256), magic, and data that must lie inside the archive. A header that
- * fails its checksum or fields is skipped (one block) with a log line; an entry whose data
- * runs past the end ends the walk. Names are built from prefix + name without ever reading
- * past either field (USTAR allows a 100-byte name without NUL).
+ * fails its checksum or fields is skipped (one block) and counted; an entry whose data runs
+ * past the end ends the walk. The reader prints nothing (it sits below the consoles): the
+ * iterator keeps the last problem for its caller to report. Names are built from prefix +
+ * name without ever reading past either field (USTAR allows a 100-byte name without NUL).
  */
 #ifndef KERNEL_LIB_TAR_H
 #define KERNEL_LIB_TAR_H
@@ -33,6 +34,8 @@ typedef struct {
     size_t size;
     size_t pos;          /* offset of the next header */
     unsigned corrupt;    /* headers skipped because they failed a check */
+    const char *problem; /* what the last of them failed (NULL: none) */
+    size_t problem_at;   /* and its offset */
     bool done;
 } tar_iter_t;
 

@@ -31,6 +31,7 @@ static uint64_t tsc_hz, tsc_base, ns_mult, ticks_mult;
 static uint64_t clock_last_ns;
 static uint64_t rtc_epoch, rtc_epoch_ns;
 static const char *clock_source = "nothing";
+static const char *clock_check = "not cross-checked";
 
 /* TSC Hz measured over CLOCK_CAL_WINDOW_NS of a free-running counter; 0 when it failed. */
 static uint64_t clock_measure_counter(clock_counter_t read, uint64_t hz, uint64_t mask)
@@ -110,12 +111,39 @@ static bool clock_ref_allowed(const char *name)
     return !want || strcmp(want, name) == 0;
 }
 
+/* The HPET's answer checked against the PM timer's (issue 20: a guest clock once ran 8x
+ * fast after a USB boot; a reference that lies would do exactly that, and the median of
+ * three windows cannot catch a reference that is wrong every time). When the two disagree
+ * by more than 2 %, the PIT decides; with no two in agreement the HPET's answer stays. */
+static uint64_t clock_cross_check(uint64_t hz)
+{
+    if (cmdline_get(&kernel_cmdline, "clock") || !acpi_info.pm_timer_port ||
+        !pmtimer_init(acpi_info.pm_timer_port, acpi_info.pm_timer_32bit))
+        return hz;
+    uint64_t pm = clock_calibrate_with(CLOCK_REF_PMTIMER);
+    if (!pm || time_cal_agree(hz, pm)) {
+        if (pm)
+            clock_check = "checked against the ACPI PM timer";
+        return hz;
+    }
+    uint64_t pit = clock_calibrate_with(CLOCK_REF_PIT);
+    uint64_t pick = time_cal_pick(hz, pm, pit);
+    kprintf("clock: HPET gives %llu kHz, the ACPI PM timer %llu kHz, the PIT %llu kHz: %s\n",
+            (unsigned long long)(hz / 1000), (unsigned long long)(pm / 1000),
+            (unsigned long long)(pit / 1000),
+            pick ? "going with the two that agree" : "no two agree, keeping the HPET's");
+    clock_check = "cross-checked: references disagreed";
+    return pick ? pick : hz;
+}
+
 static uint64_t clock_calibrate(void)
 {
     uint64_t hz = 0;
     if (clock_ref_allowed("hpet") && acpi_info.hpet_phys && hpet_init(acpi_info.hpet_phys)) {
         clock_source = "HPET";
         hz = clock_calibrate_with(CLOCK_REF_HPET);
+        if (hz)
+            hz = clock_cross_check(hz);
     }
     if (!hz && clock_ref_allowed("pmtimer") && acpi_info.pm_timer_port &&
         pmtimer_init(acpi_info.pm_timer_port, acpi_info.pm_timer_32bit)) {
@@ -167,9 +195,9 @@ void clock_init(void)
     ticks_mult = time_ticks_mult(hz);
     tsc_base = rdtsc();
     __atomic_store_n(&tsc_hz, hz, __ATOMIC_RELEASE);
-    kprintf("clock: TSC %llu.%03llu MHz (%s), calibrated against %s\n",
+    kprintf("clock: TSC %llu.%03llu MHz (%s), calibrated against %s, %s\n",
             (unsigned long long)(hz / 1000000), (unsigned long long)(hz / 1000 % 1000),
-            clock_tsc_invariant() ? "invariant" : "not invariant", clock_source);
+            clock_tsc_invariant() ? "invariant" : "not invariant", clock_source, clock_check);
     clock_rtc_init();
 }
 

@@ -53,6 +53,11 @@ uint64_t time_ticks_mult(uint64_t hz);                    /* for time_ns_to_tick
 uint64_t time_ns_to_ticks(uint64_t ns, uint64_t ticks_mult); /* rounds up */
 /* BCD/binary and 12/24 h per status B; false for values out of range. */
 bool time_rtc_decode(const rtc_raw_t *raw, rtc_time_t *out);
+/* Two TSC calibrations (Hz) agree when they differ by at most 2 %. */
+bool time_cal_agree(uint64_t a, uint64_t b);
+/* Calibrations against a first reference (a), a second (b) and a third (c, 0 = none):
+ * a when a and b agree, else the one two of the three agree on (their mean), else 0. */
+uint64_t time_cal_pick(uint64_t a, uint64_t b, uint64_t c);
 /* Seconds since 1970-01-01 00:00 UTC; t must be valid and year >= 1970. */
 uint64_t time_to_unix(const rtc_time_t *t);
 

@@ -25,13 +25,14 @@ KTEST(clock_never_goes_backwards)
     KTEST_EXPECT(clock_tsc_hz() != 0);
 }
 
-KTEST(clock_delay_10ms_measures_9_to_100ms)
+/* The upper bounds of these leave room for a busy host stalling the whole machine. */
+KTEST(clock_delay_10ms_measures_9_to_1000ms)
 {
     uint64_t t0 = clock_now_ns();
     clock_delay_ns(10 * MS);
     uint64_t dt = clock_now_ns() - t0;
     KTEST_EXPECT(dt >= 9 * MS);
-    KTEST_EXPECT(dt <= 100 * MS);
+    KTEST_EXPECT(dt <= 1000 * MS);
 }
 
 /* ns elapsed on the independent reference since *start (first call: sets *start). */
@@ -60,7 +61,7 @@ KTEST(clock_delay_agrees_with_hpet_or_pm_timer)
     clock_delay_ns(20 * MS);
     ktest_reference_ns(&ref, &ns);
     KTEST_EXPECT(ns >= 18 * MS);
-    KTEST_EXPECT(ns <= 200 * MS);
+    KTEST_EXPECT(ns <= 1000 * MS);
 }
 
 KTEST(clock_tsc_to_ns_matches_frequency)
@@ -124,15 +125,21 @@ KTEST(ioapic_routes_pit_irq0_through_its_override)
     ktest_pit_ch0(PIT_CH0_RATE_GEN, PIT_1KHZ_COUNT);
     ioapic_route_irq(0, KTEST_IRQ_VECTOR);
     cpu_sti();
-    clock_delay_ns(30 * MS);
+    /* Until a few IRQs came, or 2 s: a busy host may stall the whole machine for longer than
+     * the 30 ms this needs (missed PIT periods then arrive as one). */
+    uint64_t t0 = clock_now_ns(), elapsed = 0;
+    do {
+        clock_delay_ns(MS);
+        elapsed = clock_now_ns() - t0;
+    } while (ktest_irq_hits < 5 && elapsed < 2000 * MS);
     cpu_cli();
     ioapic_mask_irq(0);
     ktest_pit_ch0(PIT_CH0_ONESHOT, 0xFFFF); /* stops after one final count */
     idt_set_handler(KTEST_IRQ_VECTOR, old);
     if (was_on)
         cpu_sti();
-    KTEST_EXPECT(ktest_irq_hits >= 5);  /* about 30 expected */
-    KTEST_EXPECT(ktest_irq_hits <= 300);
+    KTEST_EXPECT(ktest_irq_hits >= 5);
+    KTEST_EXPECT(ktest_irq_hits <= 10 + 2 * elapsed / MS); /* 1 kHz, never faster */
 }
 
 KTEST(apic_xapic_registers_are_mapped_in_the_mmio_window)

@@ -105,3 +105,20 @@ uint64_t time_to_unix(const rtc_time_t *t)
     days += t->day - 1u;
     return days * 86400 + t->hour * 3600u + t->minute * 60u + t->second;
 }
+
+bool time_cal_agree(uint64_t a, uint64_t b)
+{
+    uint64_t hi = a > b ? a : b, lo = a > b ? b : a;
+    return lo != 0 && hi - lo <= hi / 50;
+}
+
+uint64_t time_cal_pick(uint64_t a, uint64_t b, uint64_t c)
+{
+    if (time_cal_agree(a, b))
+        return a;
+    if (time_cal_agree(a, c))
+        return a / 2 + c / 2;
+    if (time_cal_agree(b, c))
+        return b / 2 + c / 2;
+    return 0;
+}

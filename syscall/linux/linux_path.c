@@ -11,7 +11,7 @@
 /* A kernel copy of upath and the directory it starts from (+1 ref): 0 or an error. */
 static int path_at(uint64_t dirfd, const char *upath, char **path, vnode_t **dir)
 {
-    int err = sys_path_copy(upath, path);
+    int err = sys_path_copy(UPTR(upath), path);
     if (err)
         return err;
     err = sys_start_dir((*path)[0] == '/' ? AT_FDCWD : (uint64_t)(int64_t)(int32_t)dirfd, dir);

@@ -137,12 +137,12 @@ int64_t linux_sys_execve(const char *upath, const char *const *uargv, const char
 {
     char *path;
     sys_args_t args = { 0 }, env = { 0 };
-    int err = sys_path_copy(upath, &path);
+    int err = sys_path_copy(UPTR(upath), &path);
     if (err)
         return -err;
-    err = sys_args_copy(&args, uargv, true);
+    err = sys_args_copy(&args, UPTR(uargv), true);
     if (!err)
-        err = sys_args_copy(&env, uenvp, true);
+        err = sys_args_copy(&env, UPTR(uenvp), true);
     if (!err) {
         spawn_request_t req = { .path = path, .argv = args.argv, .argc = args.argc,
                                 .envp = env.argv, .envc = env.argc };

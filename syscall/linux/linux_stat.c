@@ -62,7 +62,7 @@ static int path_stat(uint64_t dirfd, const char *upath, uint64_t flags, stat_t *
 {
     char *path;
     vnode_t *dir;
-    int err = sys_path_copy(upath, &path);
+    int err = sys_path_copy(UPTR(upath), &path);
     if (err)
         return err;
     if (!path[0]) {
@@ -140,7 +140,7 @@ int64_t linux_sys_getcwd(void *ubuf, uint64_t size)
 int64_t linux_sys_readlink(const char *upath, void *ubuf, uint64_t size)
 {
     char *path;
-    int err = sys_path_copy(upath, &path);
+    int err = sys_path_copy(UPTR(upath), &path);
     if (err)
         return -err;
     process_t *p = process_current();

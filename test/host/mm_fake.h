@@ -25,6 +25,7 @@
 #define FAKE_MAP_PHYS   0x2000ULL
 #define FAKE_MAP_MAX    ((0x10000 - FAKE_MAP_PHYS) / sizeof(boot_mem_region_t))
 
+uint64_t hhdm_host_base; /* mm/hhdm.h: HHDM_BASE on the host */
 static uint8_t *fake_arena;
 static char fake_panic_msg[512];
 static jmp_buf fake_panic_jmp;

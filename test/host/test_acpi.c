@@ -774,3 +774,109 @@ HOST_TEST(s5_later_valid_match_after_a_bad_one)
     CHECK_EQ(a, 5);
     CHECK_EQ(b, 1);
 }
+
+/* ---------------------------------------------------------------- power button, MCFG (issue 20) */
+#define MCFG_AT 0xA000u
+
+/* q35's PM1 event block (0x600, 4 bytes), GPE0 (0x620, 16 bytes), SCI on IRQ 9. */
+static void fadt_events_fill(uint8_t *t)
+{
+    wr16(t + 46, 9);
+    wr32(t + 56, 0x600);
+    wr32(t + 80, 0x620);
+    t[88] = 4;
+    t[92] = 16;
+}
+
+HOST_TEST(fadt_power_button_fixed_event_and_sci)
+{
+    firmware_build();
+    fadt_events_fill(mem + FADT_AT);
+    sdt_seal(FADT_AT, "FACP", 244);
+    acpi_init(RSDP_AT, 2);
+    CHECK(acpi_info.power_button_fixed);
+    CHECK_EQ(acpi_info.pm1a_evt_port, 0x600);
+    CHECK_EQ(acpi_info.pm1_evt_len, 4);
+    CHECK_EQ(acpi_info.gpe0_port, 0x620);
+    CHECK_EQ(acpi_info.gpe0_len, 16);
+    CHECK_EQ(acpi_info.sci_irq, 9);
+}
+
+HOST_TEST(fadt_power_button_junk_is_refused)
+{
+    firmware_build();
+    fadt_events_fill(mem + FADT_AT);
+    wr32(mem + FADT_AT + 112, (1u << 8) | (1u << 4)); /* PWR_BUTTON: control method */
+    sdt_seal(FADT_AT, "FACP", 244);
+    acpi_init(RSDP_AT, 2);
+    CHECK(!acpi_info.power_button_fixed);
+
+    firmware_build();
+    fadt_events_fill(mem + FADT_AT);
+    mem[FADT_AT + 88] = 3;                              /* odd PM1_EVT_LEN */
+    sdt_seal(FADT_AT, "FACP", 244);
+    acpi_init(RSDP_AT, 2);
+    CHECK(!acpi_info.power_button_fixed);
+    CHECK_EQ(acpi_info.pm1a_evt_port, 0);
+
+    firmware_build();
+    fadt_events_fill(mem + FADT_AT);
+    wr32(mem + FADT_AT + 56, 0xFFFE);                   /* block runs past the port space */
+    sdt_seal(FADT_AT, "FACP", 244);
+    acpi_init(RSDP_AT, 2);
+    CHECK(!acpi_info.power_button_fixed);
+
+    firmware_build();
+    fadt_events_fill(mem + FADT_AT);
+    mem[FADT_AT + 92] = 5;                              /* odd GPE0 length: no GPE block */
+    sdt_seal(FADT_AT, "FACP", 244);
+    acpi_init(RSDP_AT, 2);
+    CHECK_EQ(acpi_info.gpe0_len, 0);
+    CHECK(acpi_info.power_button_fixed);
+
+    firmware_build();
+    fadt_build(88, 0);                                  /* too short for the event fields */
+    acpi_init(RSDP_AT, 2);
+    CHECK(!acpi_info.power_button_fixed);
+}
+
+static void mcfg_build(uint32_t entries_len, uint64_t base, uint16_t seg, uint8_t b0, uint8_t b1)
+{
+    uint8_t *t = mem + MCFG_AT;
+    wr64(t + 44, base);
+    wr16(t + 52, seg);
+    t[54] = b0;
+    t[55] = b1;
+    sdt_seal(MCFG_AT, "MCFG", 44 + entries_len);
+    uint64_t x[] = { FADT_AT, MADT_AT, HPET_AT, MCFG_AT };
+    xsdt_build(x, 4);
+}
+
+HOST_TEST(mcfg_window_read_and_junk_refused)
+{
+    firmware_build();
+    mcfg_build(16, 0xB0000000ull, 0, 0, 255);
+    acpi_init(RSDP_AT, 2);
+    CHECK_EQ(acpi_info.mcfg_phys, 0xB0000000ull);
+    CHECK_EQ(acpi_info.mcfg_bus_end, 255);
+
+    firmware_build();
+    mcfg_build(16, 0xB0000000ull, 1, 0, 255);          /* another segment */
+    acpi_init(RSDP_AT, 2);
+    CHECK_EQ(acpi_info.mcfg_phys, 0);
+
+    firmware_build();
+    mcfg_build(16, 0xB0001000ull, 0, 0, 255);          /* not 1 MiB aligned */
+    acpi_init(RSDP_AT, 2);
+    CHECK_EQ(acpi_info.mcfg_phys, 0);
+
+    firmware_build();
+    mcfg_build(16, 0xB0000000ull, 0, 9, 3);            /* end bus before start */
+    acpi_init(RSDP_AT, 2);
+    CHECK_EQ(acpi_info.mcfg_phys, 0);
+
+    firmware_build();
+    mcfg_build(15, 0xB0000000ull, 0, 0, 255);          /* entry cut short */
+    acpi_init(RSDP_AT, 2);
+    CHECK_EQ(acpi_info.mcfg_phys, 0);
+}

@@ -1,12 +1,15 @@
 /*
  * test_gen_syscalls.c - the generated syscall numbers and tracer table against the seed's
  * list, kept here independently of the spec: the numbers 0-33 must be the seed's, in its
- * order, and the table must agree with the numbers. Needs `make host-test`, which runs the
+ * order, and the table must agree with the numbers; the handlers' generated types follow the
+ * argument kinds (int/off signed, user memory uptr_t, the rest unsigned). Needs
+ * `make host-test`, which runs the
  * generator first (BUILD/gen is on the include path).
  */
 #include <string.h>
 #include "host_test.h"
 #include <spindle/syscall_nums.h>
+#include <spindle/syscall_protos.h>
 #include "syscall_meta.c"
 
 /* The seed's list, in its order: index == number. */
@@ -115,4 +118,18 @@ HOST_TEST(errno_list_shared_names)
     CHECK(spindle_errno_name(0) == NULL);
     CHECK(spindle_errno_message(SPINDLE_ERRNO_MAX + 1) == NULL);
     CHECK(spindle_errno_name(SPINDLE_ERRNO_MAX) != NULL);
+}
+
+/* syscall_protos.h: one type per call, from the kinds (SYSCALL_DEFINE holds handlers to it). */
+#define PROTO_IS(nr, ...) __builtin_types_compatible_p(syscall_proto_##nr##_t, uint64_t(__VA_ARGS__))
+HOST_TEST(handler_types_follow_the_argument_kinds)
+{
+    CHECK(PROTO_IS(SYS_GETPID, void));
+    CHECK(PROTO_IS(SYS_PROCESS_EXIT, int64_t));                        /* int */
+    CHECK(PROTO_IS(SYS_READ, uint64_t, uptr_t, uint64_t));             /* fd, ubuf_out, size */
+    CHECK(PROTO_IS(SYS_OPEN, uptr_t, uint64_t));                       /* ustr, flags */
+    CHECK(PROTO_IS(SYS_SEEK, uint64_t, int64_t, uint64_t));            /* fd, off, flags */
+    CHECK(PROTO_IS(SYS_SPAWN, uptr_t, uptr_t, uptr_t, uint64_t));      /* ustrv, uptr_in, ustr */
+    CHECK(PROTO_IS(SYS_MMAP, uptr_t, uint64_t, uint64_t, uint64_t, uint64_t, int64_t));
+    CHECK(!PROTO_IS(SYS_READ, uint64_t, void *, uint64_t));           /* a raw pointer is not it */
 }

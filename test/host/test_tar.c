@@ -77,9 +77,10 @@ HOST_TEST(walk_reports_every_entry_in_order)
         count++;
     CHECK_EQ(count, 4);
     CHECK_EQ(it.corrupt, 0);
+    CHECK(it.problem == NULL);
 }
 
-HOST_TEST(bad_checksum_header_is_skipped_and_logged)
+HOST_TEST(bad_checksum_header_is_skipped_and_reported)
 {
     size_t size = build_basic();
     arch[2 * TAR_BLOCK + 5] ^= 1; /* "./bin/hello" header: name byte changed, checksum not */
@@ -93,6 +94,8 @@ HOST_TEST(bad_checksum_header_is_skipped_and_logged)
     while (tar_iter_next(&it, &e))
         ;
     CHECK(it.corrupt >= 1);
+    CHECK(it.problem && strcmp(it.problem, "checksum") == 0);
+    CHECK(it.problem_at >= 2 * TAR_BLOCK); /* the header, or a data block read after it */
 }
 
 HOST_TEST(size_running_past_the_end_is_rejected)

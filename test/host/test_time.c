@@ -149,3 +149,18 @@ HOST_TEST(rtc_junk_century_register_means_2000s)
     CHECK(time_rtc_decode(&r, &t));
     CHECK_EQ(t.year, 2030);
 }
+
+HOST_TEST(calibration_pick_takes_the_two_that_agree)
+{
+    CHECK(time_cal_agree(2000000000ull, 2030000000ull));
+    CHECK(!time_cal_agree(2000000000ull, 2050000000ull));
+    CHECK(!time_cal_agree(0, 0));
+    CHECK_EQ(time_cal_pick(2000000000ull, 2010000000ull, 0), 2000000000ull);
+    /* the first reference lies (8x): the other two win */
+    CHECK_EQ(time_cal_pick(250000000ull, 2000000000ull, 2000000000ull), 2000000000ull);
+    /* the second lies */
+    CHECK_EQ(time_cal_pick(2000000000ull, 250000000ull, 2000000000ull), 2000000000ull);
+    /* no third, or all three apart: nothing to go with */
+    CHECK_EQ(time_cal_pick(2000000000ull, 250000000ull, 0), 0);
+    CHECK_EQ(time_cal_pick(2000000000ull, 250000000ull, 900000000ull), 0);
+}

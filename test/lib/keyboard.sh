@@ -7,8 +7,10 @@
 # Boots IMAGE headless with --no-serial, waits (bounded) until READY_PATTERN (grep) shows on
 # the screen, then performs each STEP in order: "type:TEXT" types TEXT then Enter,
 # "text:TEXT" types TEXT alone, "keys:K1 K2 ..." sends raw sendkey names (up, left, backspace, ctrl-c, ...), "wait:PAT"
-# waits until PAT shows on the screen. Finally the screen goes to OUTFILE (fb_text's text).
-# Returns 0 when every wait was met, 1 when one timed out (OUTFILE still holds the screen),
+# waits until PAT shows on the screen, "mon:CMD" sends CMD to QEMU's human monitor (e.g.
+# device_add, system_powerdown). Finally the screen goes to OUTFILE (fb_text's text).
+# Returns 0 when every wait was met, 1 when one timed out (OUTFILE still holds the screen;
+# kbd_failed_step names the wait),
 # 2 when there was no screen at all. Uses the runner's $build and $out. Every wait is
 # bounded (KBD_TIMEOUT seconds per wait, default 60) and QEMU is always gone on return.
 
@@ -94,7 +96,8 @@ keyboard_session() {
                 type:*) kbd_send $(kbd_key_names "${step#type:}") ret ;;
                 text:*) kbd_send $(kbd_key_names "${step#text:}") ;;
                 keys:*) kbd_send ${step#keys:} ;;
-                wait:*) kbd_wait_screen "${step#wait:}" || { rc=1; break; } ;;
+                wait:*) kbd_wait_screen "${step#wait:}" || { rc=1; kbd_failed_step=$step; break; } ;;
+                mon:*) printf '%s\n' "${step#mon:}" >&"$mon_w" ;;
             esac
         done
         sleep 1

@@ -7,17 +7,10 @@
 
 #include <stddef.h>
 
-/* kernel/lib/string.c */
-void *memcpy(void *dst, const void *src, size_t n);
-void *memmove(void *dst, const void *src, size_t n);
-void *memset(void *dst, int c, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
-size_t strlen(const char *s);
-size_t strnlen(const char *s, size_t max);
-int strcmp(const char *a, const char *b);
-int strncmp(const char *a, const char *b, size_t n);
-char *strchr(const char *s, int c);
-size_t strlcpy(char *dst, const char *src, size_t size);
+/* kernel/lib/string.c: memcpy, memmove, memset, memcmp, strlen, strnlen, strcmp, strncmp,
+ * strchr, strlcpy, declared once (found relative to this file: programs do not see the
+ * repository root). */
+#include "../../../kernel/lib/string.h"
 
 /* apps/lib/string.c */
 void *memchr(const void *s, int c, size_t n);
