@@ -55,7 +55,7 @@ done < test/linux/busybox.cmds
 # 2. One boot: every program (run-all.sh), traced basics-musl on COM2, then hostile.
 img=$out/linux.img
 cp --sparse=always "$build/linux/spindle.img" "$img"
-printf '%s\n' 'qemu_exit trace=basics-musl trace_port=com2 -- /bin/sh -c "/bin/sh /linux/run-all.sh; free; /linux/hostile; sleep 0.5; free"' > "$out/cmdline.txt"
+printf '%s\n' 'qemu_exit trace=basics-musl trace_port=com2 -- /bin/sh -c "/bin/sh /linux/run-all.sh; /bin/trace -e mmap,futex /linux/threads-musl > /dev/null; free; /linux/hostile; sleep 0.5; free"' > "$out/cmdline.txt"
 mcopy -o -i "$img@@1M" "$out/cmdline.txt" ::/spindle/cmdline.txt
 start=$(date +%s)
 sh tools/qemu.sh --image "$img" --smp "$smp" --mem "$mem" --log "$out/com1.log" \
@@ -96,6 +96,13 @@ for want in 'basics-musl arch_prctl(4098, 0x' 'basics-musl set_tid_address(0x' \
     if grep -aqF "$want" "$out/com2.txt"; then pass "linux.trace: $want"
     else fail "linux.trace: $want" "no such line in $out/com2.txt"; fi
 done
+
+# trace -e names native calls: a Linux program shows their Linux namesakes only.
+if grep -aq 'threads-musl mmap(' "$out/com2.txt" && ! grep -aqE 'threads-musl (clone|arch_prctl|brk)\(' "$out/com2.txt"; then
+    pass linux.trace-filter-by-name
+else
+    fail linux.trace-filter-by-name "trace -e mmap,futex of threads-musl: no mmap line, or other calls shown"
+fi
 
 # 5. hostile: its own verdicts, and the one console line per missing call.
 grep -aE '^(ok|FAIL) linux\.hostile\.' "$out/com1.txt"
