@@ -148,3 +148,21 @@ int file_truncate(file_t *f, uint64_t size)
     fs_mutex_unlock(&vfs_lock);
     return err;
 }
+
+void file_stat(const file_t *f, stat_t *st)
+{
+    if (f->vnode) {
+        vfs_stat_vnode(f->vnode, st);
+        return;
+    }
+    memset(st, 0, sizeof *st);
+    st->type = STAT_PIPE;
+}
+
+void file_set_nonblock(file_t *f, bool on)
+{
+    if (on)
+        __atomic_fetch_or(&f->flags, (uint32_t)O_NONBLOCK, __ATOMIC_RELAXED);
+    else
+        __atomic_fetch_and(&f->flags, ~(uint32_t)O_NONBLOCK, __ATOMIC_RELAXED);
+}

@@ -180,6 +180,10 @@ int file_readdir(file_t *f, vfs_dirent_t *out); /* ENOENT at the end, ENOTDIR */
  * EBADF (not open for writing), EFBIG (past FILE_SIZE_MAX). */
 #define FILE_SIZE_MAX (1ULL << 40)
 int file_truncate(file_t *f, uint64_t size);
+/* What fstat reports about an open file (a pipe end: STAT_PIPE). */
+void file_stat(const file_t *f, stat_t *st);
+/* O_NONBLOCK on or off for the open file (every descriptor sharing it). */
+void file_set_nonblock(file_t *f, bool on);
 /* True when f may back a private file mapping (its file system offers read_page). */
 bool vfs_file_mappable(const file_t *f);
 /* One page (4096 bytes) of a mappable file at a page-aligned offset into page (kernel

@@ -143,10 +143,7 @@ static int64_t linux_set_nonblock(uint64_t fd, bool on)
     file_t *f = fdtable_get(linux_fds(), (int64_t)fd);
     if (!f)
         return -EBADF;
-    if (on)
-        __atomic_fetch_or(&f->flags, (uint32_t)O_NONBLOCK, __ATOMIC_RELAXED);
-    else
-        __atomic_fetch_and(&f->flags, ~(uint32_t)O_NONBLOCK, __ATOMIC_RELAXED);
+    file_set_nonblock(f, on);
     file_put(f);
     return 0;
 }
@@ -202,24 +199,12 @@ int64_t linux_sys_pipe2(void *ufds, uint64_t flags)
     int err = pipe_open2(NULL, &r, &w);
     if (err)
         return -err;
-    bool cloexec = flags & LINUX_O_CLOEXEC;
-    if (flags & LINUX_O_NONBLOCK) {
-        r->flags |= O_NONBLOCK;
-        w->flags |= O_NONBLOCK;
-    }
-    int fds[2] = { -1, -1 };
-    err = fdtable_install(linux_fds(), r, cloexec, &fds[0]);
-    if (err) {
-        file_put(r);
-        file_put(w);
+    file_set_nonblock(r, flags & LINUX_O_NONBLOCK);
+    file_set_nonblock(w, flags & LINUX_O_NONBLOCK);
+    int32_t fds[2];
+    err = sys_install_pair(r, w, flags & LINUX_O_CLOEXEC, fds);
+    if (err)
         return -err;
-    }
-    err = fdtable_install(linux_fds(), w, cloexec, &fds[1]);
-    if (err) {
-        fdtable_close(linux_fds(), fds[0]);
-        file_put(w);
-        return -err;
-    }
     if (copy_to_user(ufds, fds, sizeof fds)) {
         fdtable_close(linux_fds(), fds[0]);
         fdtable_close(linux_fds(), fds[1]);

@@ -47,12 +47,7 @@ static int fd_stat(uint64_t fd, stat_t *st)
     file_t *f = fdtable_get(linux_fds(), (int64_t)fd);
     if (!f)
         return EBADF;
-    if (f->vnode) {
-        vfs_stat_vnode(f->vnode, st);
-    } else {
-        memset(st, 0, sizeof *st);
-        st->type = STAT_PIPE;
-    }
+    file_stat(f, st);
     file_put(f);
     return 0;
 }
