@@ -55,7 +55,7 @@ done < test/linux/busybox.cmds
 # 2. One boot: every program (run-all.sh), traced basics-musl on COM2, then hostile.
 img=$out/linux.img
 cp --sparse=always "$build/linux/spindle.img" "$img"
-printf '%s\n' 'qemu_exit trace=basics-musl trace_port=com2 -- /bin/sh -c "/bin/sh /linux/run-all.sh; /bin/trace -e mmap,futex /linux/threads-musl > /dev/null; free; /linux/hostile; sleep 0.5; free"' > "$out/cmdline.txt"
+printf '%s\n' 'qemu_exit trace=basics-musl trace_port=com2 -- /bin/sh -c "/bin/sh /linux/run-all.sh; /bin/trace -e mmap,futex /linux/threads-musl > /dev/null; free; /linux/hostile; sleep 0.5; free; /linux/hostile vfork-sleep & sleep 0.5; kill $!; wait; echo vfork-parent-killed; free"' > "$out/cmdline.txt"
 mcopy -o -i "$img@@1M" "$out/cmdline.txt" ::/spindle/cmdline.txt
 start=$(date +%s)
 sh tools/qemu.sh --image "$img" --smp "$smp" --mem "$mem" --log "$out/com1.log" \
@@ -69,7 +69,7 @@ if [ "$status" = 33 ]; then pass linux.boot-exits-33; else fail linux.boot-exits
 awk -v dir="$out/spindle" '
     /^=== status / { if (f) print > f; next }
     /^=== / { f = dir "/" substr($0, 5); printf "" > f; next }
-    /^hostile: |^(ok|FAIL) linux\.hostile\.|^ +total KiB|^memory |^kernel heap:|^per-process limit:/ { f = ""; next }
+    /^hostile: |^vfork-parent-killed|^(ok|FAIL) linux\.hostile\.|^ +total KiB|^memory |^kernel heap:|^per-process limit:/ { f = ""; next }
     /^init: / { f = "" }
     /^linux: pid / { next }
     f { print > f }
@@ -110,11 +110,18 @@ failures=$((failures + $(grep -acE '^FAIL linux\.hostile\.' "$out/com1.txt")))
 if grep -aq '^hostile: done' "$out/com1.txt"; then pass linux.hostile.finished
 else fail linux.hostile.finished "hostile did not get to its end"; fi
 # The leak check: free memory and kernel heap (native /bin/free) before and after hostile.
-mem=$(grep -a -e '^memory ' -e '^kernel heap:' "$out/com1.txt")
+mem=$(grep -a -e '^memory ' -e '^kernel heap:' "$out/com1.txt" | head -4)
 if [ "$(echo "$mem" | wc -l)" = 4 ] && [ "$(echo "$mem" | sed -n 1,2p)" = "$(echo "$mem" | sed -n 3,4p)" ]; then
     pass linux.hostile.no-leak
 else
     fail linux.hostile.no-leak "memory before/after hostile: $(echo $mem)"
+fi
+# A vfork parent killed while its child sleeps in the borrowed space: both end, nothing leaks.
+if grep -aq '^vfork-parent-killed' "$out/com1.txt" && ! grep -aq 'parent resumed' "$out/com1.txt" &&
+   [ "$(grep -a '^memory ' "$out/com1.txt" | sed -n 2p)" = "$(grep -a '^memory ' "$out/com1.txt" | sed -n 3p)" ]; then
+    pass linux.hostile.vfork-parent-killed
+else
+    fail linux.hostile.vfork-parent-killed "no clean end of a killed vfork parent (or its memory stayed)"
 fi
 if grep -aq '^linux: pid [0-9]* (hostile): syscall 27 mincore not implemented$' "$out/com1.txt"; then
     pass linux.enosys-console-line

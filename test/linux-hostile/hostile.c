@@ -153,9 +153,19 @@ static void vfork_without_exec(void)
     CHECK("vfork-child-fault", WIFSIGNALED(st) && WTERMSIG(st) == 11);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
+    /* "hostile vfork-sleep": a vfork child that sleeps while its parent gets killed (by the
+     * test's shell); the kernel must end both and free the shared space once. */
+    if (argc > 1 && strcmp(argv[1], "vfork-sleep") == 0) {
+        if (vfork() == 0) {
+            sleep(20);
+            _exit(0);
+        }
+        printf("hostile: vfork-sleep parent resumed (should have been killed)\n");
+        return 1;
+    }
     int null = open("/dev/null", O_RDWR);
     dup2(null, 0);
     bad_clone_flags();
