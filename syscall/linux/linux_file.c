@@ -471,3 +471,20 @@ int64_t linux_sys_truncate(const char *upath, int64_t length)
     LN1(SYS_CLOSE, fd);
     return r;
 }
+
+/* close_range: closes (or, with CLOSE_RANGE_CLOEXEC, marks close-on-exec) every open
+ * descriptor in [first, last]; descriptors stop at FDTABLE_MAX. */
+#define LINUX_CLOSE_RANGE_CLOEXEC 4
+
+int64_t linux_sys_close_range(uint64_t first, uint64_t last, uint64_t flags)
+{
+    if (flags & ~(uint64_t)LINUX_CLOSE_RANGE_CLOEXEC || (uint32_t)first > (uint32_t)last)
+        return -EINVAL;
+    for (uint64_t fd = (uint32_t)first; fd <= (uint32_t)last && fd < FDTABLE_MAX; fd++) {
+        if (flags & LINUX_CLOSE_RANGE_CLOEXEC)
+            fdtable_set_clospawn(linux_fds(), (int64_t)fd, true);
+        else
+            fdtable_close(linux_fds(), (int64_t)fd);
+    }
+    return 0;
+}

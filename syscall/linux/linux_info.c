@@ -396,3 +396,34 @@ int64_t linux_sys_sigaltstack(void *uss, void *uold)
         return -EFAULT;
     return 0;
 }
+
+/* The native setaffinity can pin a thread to one CPU or let it run anywhere: a mask of one
+ * online CPU pins, a mask with several lets it run anywhere (a subset is honoured as "any"). */
+int64_t linux_sys_sched_setaffinity(int64_t pid, uint64_t size, void *umask)
+{
+    uint8_t mask[64] = { 0 };
+    unsigned n = smp_cpu_count(), first = 0, count = 0;
+    pid = (int32_t)pid;
+    if (size == 0)
+        return -EINVAL;
+    if (copy_from_user(mask, umask, size < sizeof mask ? (size_t)size : sizeof mask))
+        return -EFAULT;
+    for (unsigned i = 0; i < n && i < 8 * sizeof mask; i++)
+        if (mask[i / 8] >> (i % 8) & 1)
+            first = count++ ? first : i;
+    if (!count)
+        return -EINVAL; /* no online CPU in the mask */
+    uint64_t tid = pid == 0 || (uint64_t)pid == process_current()->pid ? 0 : (uint64_t)pid;
+    return LN2(SYS_SETAFFINITY, tid, count == 1 ? (uint64_t)first : (uint64_t)-1);
+}
+
+int64_t linux_sys_getcpu(void *ucpu, void *unode, void *cache)
+{
+    (void)cache;
+    uint32_t cpu = sched_cpu_this()->index, node = 0;
+    if (ucpu && copy_to_user(ucpu, &cpu, sizeof cpu))
+        return -EFAULT;
+    if (unode && copy_to_user(unode, &node, sizeof node))
+        return -EFAULT;
+    return 0;
+}

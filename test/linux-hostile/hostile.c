@@ -37,7 +37,7 @@ static int skipped(long nr)
                                  SYS_brk, SYS_arch_prctl, SYS_set_tid_address, SYS_close,
                                  SYS_dup2, SYS_dup3, SYS_chdir, SYS_fchdir, SYS_rmdir,
                                  SYS_unlink, SYS_unlinkat, SYS_rename, SYS_renameat,
-                                 SYS_madvise, SYS_exit_group };
+                                 SYS_madvise, SYS_close_range, SYS_exit_group };
     for (unsigned i = 0; i < sizeof skip / sizeof skip[0]; i++)
         if (skip[i] == nr)
             return 1;
@@ -126,6 +126,14 @@ static void bad_tls_and_brk(void)
     CHECK("ftruncate-negative-einval", raw(SYS_ftruncate, fd, -1, 0, 0, 0, 0) == -EINVAL);
     close(fd);
     unlink("/tmp/hostile-f");
+    CHECK("close-range-backwards", raw(SYS_close_range, 100, 50, 0, 0, 0, 0) == -EINVAL);
+    CHECK("close-range-bad-flags", raw(SYS_close_range, 100, 200, 0x80, 0, 0, 0) == -EINVAL);
+    CHECK("close-range-past-table", raw(SYS_close_range, 64, ~0U, 0, 0, 0, 0) == 0);
+    long zero_mask = 0, all = -1;
+    CHECK("setaffinity-empty-mask", raw(SYS_sched_setaffinity, 0, 8, (long)&zero_mask, 0, 0, 0) == -EINVAL);
+    CHECK("setaffinity-kernel-mask", raw(SYS_sched_setaffinity, 0, 8, (long)KERNEL_ADDR, 0, 0, 0) == -EFAULT);
+    CHECK("setaffinity-all", raw(SYS_sched_setaffinity, 0, 8, (long)&all, 0, 0, 0) == 0);
+    CHECK("getcpu-kernel", raw(SYS_getcpu, (long)KERNEL_ADDR, 0, 0, 0, 0, 0) == -EFAULT);
     CHECK("wait4-kernel-status", raw(SYS_wait4, -1, (long)KERNEL_ADDR, 1, 0, 0, 0) == -ECHILD);
 }
 
