@@ -1,11 +1,14 @@
 /* hostile.c - runs on Spindle only (test/linux.sh): junk to every Linux system call number,
- * then the cases the Linux ABI must refuse cleanly: bad clone flags, TLS pointers into the
+ * random self-harming junk in three children, then the cases the Linux ABI must refuse cleanly: bad clone flags, TLS pointers into the
  * kernel, a huge brk, vfork children that exit without exec. Prints "ok NAME" or
  * "FAIL NAME: ..." per case; the kernel must neither panic nor hang. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -77,6 +80,64 @@ static void junk_every_call(void)
     dup2(40, 1);
     printf("hostile: %ld junk calls, %ld errors\n", calls, errors);
     CHECK("junk-to-every-call-survived", calls > 1000);
+}
+
+/* "hostile junk SEED": random calls with random arguments, self-harming ones included (a
+ * child may unmap its own code or block for ever: its parent ends it after a deadline).
+ * Calls that would make more processes or threads, or signal others, stay out. */
+static int junk_child(unsigned seed, long count)
+{
+    static const long never[] = { SYS_exit, SYS_exit_group, SYS_execve, SYS_vfork, SYS_clone,
+                                  SYS_fork, SYS_kill, SYS_tkill, SYS_tgkill, SYS_clone3 };
+    static char buf[4096];
+    int null = open("/dev/null", O_RDWR);
+    for (int fd = 0; fd < 3; fd++)
+        dup2(null, fd);
+    chdir("/tmp");
+    const long vals[] = { 0, -1, 1, 2, 3, 4096, (long)KERNEL_ADDR, (long)buf, (long)buf + 4000,
+                          1L << 62, -4096, 0x7fffffff, 0x1002, 0x100 };
+    const int nv = sizeof vals / sizeof vals[0];
+    for (long i = 0; i < count; i++) {
+        seed = seed * 1103515245 + 12345;
+        long nr = (seed >> 8) % 470, a[6];
+        int skip = 0;
+        for (unsigned k = 0; k < sizeof never / sizeof never[0]; k++)
+            skip |= never[k] == nr;
+        if (skip)
+            continue;
+        for (int j = 0; j < 6; j++) {
+            seed = seed * 1103515245 + 12345;
+            a[j] = vals[(seed >> 16) % nv];
+        }
+        raw(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+        memset(buf, 0, sizeof buf); /* no name written back becomes a file */
+    }
+    return 0;
+}
+
+/* Runs three junk children (argv0 junk SEED) and ends any that outlives 2 s. */
+static void junk_children(const char *argv0)
+{
+    int reaped = 0;
+    for (int seed = 1; seed <= 3; seed++) {
+        char s[16];
+        snprintf(s, sizeof s, "%d", seed);
+        char *args[] = { (char *)argv0, "junk", s, NULL };
+        pid_t pid;
+        if (posix_spawn(&pid, argv0, NULL, NULL, args, NULL) != 0)
+            continue;
+        int st = 0, waited = 0;
+        for (int t = 0; t < 40 && !(waited = waitpid(pid, &st, WNOHANG)); t++)
+            usleep(50000);
+        if (!waited) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &st, 0);
+        }
+        printf("hostile: junk child %d: %s %d\n", seed, WIFEXITED(st) ? "exited" : "killed by",
+               WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+        reaped++;
+    }
+    CHECK("junk-children-reaped", reaped == 3);
 }
 
 static void bad_clone_flags(void)
@@ -166,6 +227,8 @@ int main(int argc, char **argv)
     setvbuf(stdout, NULL, _IONBF, 0);
     /* "hostile vfork-sleep": a vfork child that sleeps while its parent gets killed (by the
      * test's shell); the kernel must end both and free the shared space once. */
+    if (argc > 2 && strcmp(argv[1], "junk") == 0)
+        return junk_child((unsigned)atoi(argv[2]), 20000);
     if (argc > 1 && strcmp(argv[1], "vfork-sleep") == 0) {
         if (vfork() == 0) {
             sleep(20);
@@ -185,6 +248,7 @@ int main(int argc, char **argv)
     close(2);
     junk_every_call();
     dup2(40, 1);
+    junk_children(argv[0]);
     printf("hostile: done\n");
     return 0;
 }
