@@ -1,9 +1,7 @@
 /*
  * linux_info.c - Linux calls that report or record: ids, uname, limits, getrandom, prctl,
- * arch_prctl, set_tid_address, set_robust_list, umask, getrusage, sched_getaffinity, and the
- * signal bookkeeping (rt_sigaction, rt_sigprocmask: recorded so programs read back what they
- * set; delivery is a later issue), sessions and groups, sysinfo, times, sigaltstack. There
- * is one user, root: every id is 0.
+ * arch_prctl, set_tid_address, set_robust_list, umask, getrusage, sched_get/setaffinity,
+ * getcpu, sessions and groups, sysinfo, times. There is one user, root: every id is 0.
  */
 #include "kernel/arch/arch.h"
 #include "kernel/arch/cpu.h"
@@ -234,67 +232,6 @@ int64_t linux_sys_sched_yield(void)
     return LN0(SYS_YIELD);
 }
 
-/* ---- signals: recorded only ---- */
-
-int64_t linux_sys_rt_sigaction(int64_t sig, void *uact, void *uold, uint64_t setsize)
-{
-    process_t *p = process_current();
-    sig = (int32_t)sig;
-    if (setsize != 8 || sig < 1 || sig > LINUX_NSIG)
-        return -EINVAL;
-    if (uact && (sig == LINUX_SIGKILL || sig == LINUX_SIGSTOP))
-        return -EINVAL;
-    linux_sigaction_t act, old;
-    if (uact && copy_from_user(&act, uact, sizeof act))
-        return -EFAULT;
-    if (uact && !p->sigactions) {
-        void *table = kzalloc(LINUX_NSIG * sizeof(linux_sigaction_t));
-        if (!table)
-            return -ENOMEM;
-        if (__atomic_compare_exchange_n(&p->sigactions, &(void *){ NULL }, table, false,
-                                        __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) == false)
-            kfree(table); /* another thread made it first */
-    }
-    linux_sigaction_t *t = __atomic_load_n(&p->sigactions, __ATOMIC_ACQUIRE);
-    uint64_t f = sched_lock(); /* one record changes at a time */
-    if (t)
-        old = t[sig - 1];
-    else
-        memset(&old, 0, sizeof old);
-    if (uact)
-        t[sig - 1] = act;
-    sched_unlock(f);
-    if (uold && copy_to_user(uold, &old, sizeof old))
-        return -EFAULT;
-    return 0;
-}
-
-int64_t linux_sys_rt_sigprocmask(int64_t how, void *uset, void *uold, uint64_t setsize)
-{
-    thread_t *self = sched_current();
-    uint64_t set, old = self->sigmask;
-    if (setsize != 8)
-        return -EINVAL;
-    if (uset) {
-        if (copy_from_user(&set, uset, sizeof set))
-            return -EFAULT;
-        how = (int32_t)how;
-        if (how == LINUX_SIG_BLOCK)
-            self->sigmask |= set;
-        else if (how == LINUX_SIG_UNBLOCK)
-            self->sigmask &= ~set;
-        else if (how == LINUX_SIG_SETMASK)
-            self->sigmask = set;
-        else
-            return -EINVAL;
-        /* SIGKILL and SIGSTOP cannot be blocked. */
-        self->sigmask &= ~((1ULL << (LINUX_SIGKILL - 1)) | (1ULL << (LINUX_SIGSTOP - 1)));
-    }
-    if (uold && copy_to_user(uold, &old, sizeof old))
-        return -EFAULT;
-    return 0;
-}
-
 /* ---- sessions and groups: one session, every process its own group leader ---- */
 
 int64_t linux_sys_getpgrp(void)
@@ -383,18 +320,6 @@ int64_t linux_sys_times(void *ubuf)
     if (ubuf && copy_to_user(ubuf, tms, sizeof tms))
         return -EFAULT;
     return (int64_t)(clock_now_ns() / 10000000);
-}
-
-/* No handler runs on it yet: the old stack reads as disabled, a new one is checked only. */
-int64_t linux_sys_sigaltstack(void *uss, void *uold)
-{
-    struct { uint64_t sp; int32_t flags; int32_t pad; uint64_t size; } ss = { 0, 2, 0, 0 };
-    if (uss && copy_from_user(&ss, uss, sizeof ss))
-        return -EFAULT;
-    struct { uint64_t sp; int32_t flags; int32_t pad; uint64_t size; } old = { 0, 2, 0, 0 };
-    if (uold && copy_to_user(uold, &old, sizeof old))
-        return -EFAULT;
-    return 0;
 }
 
 /* The native setaffinity can pin a thread to one CPU or let it run anywhere: a mask of one
