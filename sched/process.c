@@ -365,6 +365,7 @@ void process_exit_current(uint64_t status)
     ASSERT(sched_lock_held()); /* nothing may switch to this space from here on */
     aspace_t *as = p->aspace;
     bool borrowed = p->vfork_parent != NULL; /* a vfork child: the space is its parent's */
+    ASSERT(!borrowed || p->vfork_parent->aspace == as); /* the parent waits: it still has it */
     p->aspace = NULL;
     aspace_activate(NULL);
     process_vfork_release(p);

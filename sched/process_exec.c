@@ -9,6 +9,7 @@
 #include "kernel/fs/fdtable.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/lib/string.h"
+#include "kernel/panic.h"
 #include "mm/heap.h"
 #include "sched/exec.h"
 #include "sched/process.h"
@@ -36,6 +37,7 @@ int process_exec(const spawn_request_t *req, exec_start_t *start)
     uint64_t f = sched_lock();
     aspace_t *old = p->aspace;
     bool borrowed = p->vfork_parent != NULL;
+    ASSERT(old && (!borrowed || p->vfork_parent->aspace == old));
     p->aspace = as;
     aspace_switch(old, as, self->cpu);
     strlcpy(p->name, process_basename(req->path), sizeof p->name);
