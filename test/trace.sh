@@ -10,18 +10,8 @@
 # after removing what varies between runs: the timestamp, the duration, thread ids and
 # user-stack addresses (0x7f...). pids do not vary: init is 1, trace 2, the program 3.
 set -u
-build=build out= smp=1 mem=512M
-while [ $# -gt 0 ]; do
-    case $1 in
-        --build) build=$2; shift 2 ;;
-        --out) out=$2; shift 2 ;;
-        --smp) smp=$2; shift 2 ;;
-        --mem) mem=$2; shift 2 ;;
-        *) echo "trace.sh: unknown option $1" >&2; exit 2 ;;
-    esac
-done
-out=${out:-$build/test}/trace
-rm -rf "$out"; mkdir -p "$out"
+. test/lib/args.sh
+test_args trace "$@"
 failures=0
 pass() { echo "ok $1"; }
 fail() { echo "FAIL $1: $2"; failures=$((failures + 1)); }

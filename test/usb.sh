@@ -10,18 +10,8 @@
 #
 #   bash test/usb.sh [--build DIR] [--out DIR] [--smp N] [--mem SIZE]
 set -u
-build=build out= smp=1 mem=512M
-while [ $# -gt 0 ]; do
-    case $1 in
-        --build) build=$2; shift 2 ;;
-        --out) out=$2; shift 2 ;;
-        --smp) smp=$2; shift 2 ;;
-        --mem) mem=$2; shift 2 ;;
-        *) echo "usb.sh: unknown option $1" >&2; exit 2 ;;
-    esac
-done
-out=${out:-$build/test}/usb
-rm -rf "$out"; mkdir -p "$out"
+. test/lib/args.sh
+test_args usb "$@"
 . test/lib/keyboard.sh
 failures=0
 pass() { echo "ok $1"; }

@@ -139,7 +139,7 @@ static int bind_lookup_covered_locked(vnode_t *cwd, const char *path, vnode_t **
     int err = vfs_walk_parent_locked(cwd, path, &dir, &name, &len, &must_be_dir);
     if (err)
         return err;
-    if (len == 0 || (len <= 2 && name[0] == '.' && (len == 1 || name[1] == '.')))
+    if (len == 0 || path_is_dots(name, len))
         err = EINVAL; /* "/", "." and "..": never a bind's mountpoint by that name */
     else
         err = dir->ops && dir->ops->lookup ? dir->ops->lookup(dir, name, len, out) : ENOENT;

@@ -11,6 +11,11 @@
 #include "kernel/fs/vfs.h"
 #include <spindle/errno.h>
 
+bool path_is_dots(const char *name, size_t len)
+{
+    return (len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.');
+}
+
 int path_next(const char **p, const char **name, size_t *len)
 {
     const char *s = *p;

@@ -10,11 +10,6 @@
 #include "kernel/kprintf.h"
 #include "kernel/lib/tar.h"
 
-static bool name_is_dots(const char *n, size_t len)
-{
-    return (len == 1 && n[0] == '.') || (len == 2 && n[0] == '.' && n[1] == '.');
-}
-
 /* Creates (or finds) every directory of path; the last component is created as `type`.
  * Returns the new vnode's ref in *out for files. */
 static int import_path(vnode_t *root, const char *path, vnode_type_t type, vnode_t **out)
@@ -25,7 +20,7 @@ static int import_path(vnode_t *root, const char *path, vnode_type_t type, vnode
     size_t len;
     int err;
     while ((err = path_next(&p, &name, &len)) == 0) {
-        if (name_is_dots(name, len)) {
+        if (path_is_dots(name, len)) {
             if (len == 1)
                 continue; /* "./" prefixes are normal in archives */
             err = EINVAL;

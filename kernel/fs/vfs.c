@@ -28,11 +28,6 @@ vnode_t *vfs_root(void)
     return root_vnode;
 }
 
-static bool name_is_dots(const char *n, size_t len)
-{
-    return (len == 1 && n[0] == '.') || (len == 2 && n[0] == '.' && n[1] == '.');
-}
-
 
 /* The existing vnode for an O_CREAT open, or a new one. */
 static int open_create_locked(vnode_t *cwd, const char *path, uint32_t flags, vnode_t **out)
@@ -45,7 +40,7 @@ static int open_create_locked(vnode_t *cwd, const char *path, uint32_t flags, vn
     if (err)
         return err;
     vnode_t *v = NULL;
-    if (len == 0 || name_is_dots(name, len)) {
+    if (len == 0 || path_is_dots(name, len)) {
         vnode_put_locked(dir);
         err = vfs_walk_locked(cwd, path, &v);
     } else {
@@ -135,7 +130,7 @@ int vfs_remove(vnode_t *cwd, const char *path)
         goto out;
     if (len == 0)
         err = EBUSY; /* the root */
-    else if (name_is_dots(name, len))
+    else if (path_is_dots(name, len))
         err = EINVAL;
     else
         err = dir->ops && dir->ops->lookup ? dir->ops->lookup(dir, name, len, &v) : ENOENT;
@@ -179,7 +174,7 @@ int vfs_link_at(vnode_t *olddir, const char *oldpath, vnode_t *newdir, const cha
     err = vfs_walk_parent_locked(newdir, newpath, &dir, &name, &len, &must_be_dir);
     if (err)
         goto out_v;
-    if (len == 0 || name_is_dots(name, len))
+    if (len == 0 || path_is_dots(name, len))
         err = EEXIST;
     else if (must_be_dir)
         err = ENOTDIR;

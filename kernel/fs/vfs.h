@@ -138,6 +138,8 @@ int vfs_walk_parent_locked(vnode_t *start, const char *path, vnode_t **dir,
 /* Next component of *p (skipping slashes): 0 with name and len set, ENOENT at the end, or
  * ENAMETOOLONG. */
 int path_next(const char **p, const char **name, size_t *len);
+/* True for the components "." and "..". */
+bool path_is_dots(const char *name, size_t len);
 
 /* Namespace calls (vfs.c). cwd is the caller's working directory. */
 int vfs_open(vnode_t *cwd, const char *path, uint32_t flags, file_t **out);
