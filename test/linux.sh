@@ -14,18 +14,10 @@
 # names) and then runs /linux/hostile, which must report only ok lines and leave the kernel
 # standing with every page and heap byte back (/bin/free before and after).
 set -u
-build=build out= smp=2 mem=512M
-while [ $# -gt 0 ]; do
-    case $1 in
-        --build) build=$2; shift 2 ;;
-        --out) out=$2; shift 2 ;;
-        --smp) smp=$2; shift 2 ;;
-        --mem) mem=$2; shift 2 ;;
-        *) echo "linux.sh: unknown option $1" >&2; exit 2 ;;
-    esac
-done
-out=${out:-$build/test}/linux
-rm -rf "$out"; mkdir -p "$out/host" "$out/spindle"
+. test/lib/args.sh
+smp=2
+test_args linux "$@"
+mkdir -p "$out/host" "$out/spindle"
 failures=0
 pass() { echo "ok $1"; }
 fail() { echo "FAIL $1: $2"; failures=$((failures + 1)); }
