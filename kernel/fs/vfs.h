@@ -101,12 +101,16 @@ struct vnode {
 
 struct file {
     uint32_t refs;
-    uint32_t flags;            /* O_ACCMODE bits, O_APPEND, O_NONBLOCK */
+    uint32_t flags;            /* O_ACCMODE bits, O_APPEND, O_NONBLOCK, FILE_DOTS_DONE */
     uint64_t offset;
     vnode_t *vnode;            /* NULL for pipe ends */
     const file_ops_t *ops;
     void *priv;
 };
+
+/* file_t.flags: a Linux getdents64 returned "." and ".." of this open directory already (the
+ * VFS lists neither; the offset is the file system's own cookie, so the mark lives here). */
+#define FILE_DOTS_DONE 0x80000000u
 
 extern fs_mutex_t vfs_lock;
 

@@ -113,7 +113,13 @@ int64_t linux_sys_lseek(uint64_t fd, int64_t offset, uint64_t whence)
 {
     if (whence > 2) /* SEEK_DATA and SEEK_HOLE are not offered */
         return -EINVAL;
-    return LN3(SYS_SEEK, fd, offset, whence);
+    int64_t r = LN3(SYS_SEEK, fd, offset, whence);
+    file_t *f = r == 0 ? fdtable_get(linux_fds(), (int64_t)fd) : NULL;
+    if (f) { /* rewinddir: getdents64 starts over with "." and ".." */
+        __atomic_fetch_and(&f->flags, ~FILE_DOTS_DONE, __ATOMIC_RELAXED);
+        file_put(f);
+    }
+    return r;
 }
 
 int64_t linux_sys_dup(uint64_t fd)

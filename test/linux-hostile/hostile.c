@@ -3,6 +3,7 @@
  * kernel, a huge brk, vfork children that exit without exec. Prints "ok NAME" or
  * "FAIL NAME: ..." per case; the kernel must neither panic nor hang. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -149,6 +150,25 @@ static void junk_children(const char *argv0)
     CHECK("junk-children-reaped", reaped == 3);
 }
 
+/* procfs cookies use the offset's top bit: getdents64 must still end, with . and .. first. */
+static void list_proc(void)
+{
+    DIR *d = opendir("/proc");
+    struct dirent *e;
+    int n = 0, self = 0, dots = 0;
+    while (d && (e = readdir(d)) && n < 10000) {
+        n++;
+        self |= strcmp(e->d_name, "self") == 0;
+        dots += n <= 2 && (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0);
+    }
+    rewinddir(d);
+    e = d ? readdir(d) : NULL;
+    CHECK("readdir-proc-ends", d && n < 10000 && self && dots == 2);
+    CHECK("rewinddir-starts-with-dot", e && strcmp(e->d_name, ".") == 0);
+    if (d)
+        closedir(d);
+}
+
 static void bad_clone_flags(void)
 {
     static char stack[8192];
@@ -248,6 +268,7 @@ int main(int argc, char **argv)
     }
     int null = open("/dev/null", O_RDWR);
     dup2(null, 0);
+    list_proc();
     bad_clone_flags();
     bad_tls_and_brk();
     vfork_without_exec();
