@@ -7,6 +7,7 @@
  *   t_child no-stderr    0 when fd 2 is closed (EBADF) and fd 1 is open
  *   t_child kill-self    kill(getpid(), 33): never returns
  *   t_child yield N      yields N times, then exits 0
+ *   t_child stdin-eof N  reads fd 0 until end of file, then process_exit(N)
  *   t_child wait-grandchild  spawns "t_child yield 200" and waits for it (to be killed meanwhile)
  *   t_child fpu-clobber  fills XMM0-15 and MXCSR with other values and yields (for t_syscall)
  */
@@ -14,11 +15,6 @@
 #include <string.h>
 #include <unistd.h>
 #include "t_check.h"
-
-#define AT_NULL   0
-#define AT_PAGESZ 6
-#define AT_ENTRY  9
-#define AT_RANDOM 25
 
 static int check_layout(int argc, char **argv)
 {
@@ -49,6 +45,12 @@ int main(int argc, char **argv)
     const char *m = argc > 1 ? argv[1] : "0";
     if (strcmp(m, "thread-exit") == 0)
         sys_thread_exit();
+    if (strcmp(m, "stdin-eof") == 0 && argc > 2) {
+        char c;
+        while (sys_read(0, &c, 1) == 1)
+            ;
+        sys_process_exit((uint64_t)atoi(argv[2]));
+    }
     if (strcmp(m, "argv") == 0)
         return check_layout(argc, argv);
     if (strcmp(m, "no-stderr") == 0)
