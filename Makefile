@@ -443,9 +443,10 @@ matrix: deps $(IMG)
 	bash tools/matrix.sh --build $(BUILD) $(if $(filter 1,$(QUICK)),--quick)
 
 # ---------------------------------------------------------------- (linux) Linux programs for test/linux.sh
-# Each test/linux/NAME.c is built three ways with Debian's toolchains: NAME-musl (musl-gcc
+# Each test/linux/NAME.c is built four ways with Debian's toolchains: NAME-musl (musl-gcc
 # -static), NAME-musl-pie (static PIE: musl's rcrt1.o linked with ld -static -pie, because
-# Debian's musl-gcc -static-pie makes a dynamically linked file) and NAME-glibc (gcc -static).
+# Debian's musl-gcc -static-pie makes a dynamically linked file), NAME-glibc (gcc -static)
+# and NAME-glibc-pie (gcc -static-pie).
 # test/linux.sh runs them on this host and, from one boot of $(LINUX_IMG), on Spindle, and
 # compares the outputs. test/linux-hostile/hostile.c (Spindle only: junk to every call) is
 # /linux/hostile. The image is the normal one with /linux (the programs and run-all.sh, the
@@ -454,7 +455,7 @@ LINUX_DIR   := $(BUILD)/linux
 LINUX_IMG   := $(LINUX_DIR)/spindle.img
 LINUX_TESTS := $(sort $(basename $(notdir $(wildcard test/linux/*.c))))
 LINUX_BINS  := $(foreach t,$(LINUX_TESTS),$(LINUX_DIR)/bin/$(t)-musl $(LINUX_DIR)/bin/$(t)-musl-pie \
-                 $(LINUX_DIR)/bin/$(t)-glibc)
+                 $(LINUX_DIR)/bin/$(t)-glibc $(LINUX_DIR)/bin/$(t)-glibc-pie)
 LINUX_CFLAGS := -std=gnu17 -O2 -Wall -Wextra -Werror
 MUSL_LIB    := /usr/lib/x86_64-linux-musl
 LIBGCC       = $(shell $(CC) -print-libgcc-file-name)
@@ -473,6 +474,9 @@ $(LINUX_DIR)/bin/%-musl-pie: $(LINUX_DIR)/obj/%-pie.o
 $(LINUX_DIR)/bin/%-glibc: test/linux/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(LINUX_CFLAGS) -static $< -o $@ -lm -lpthread
+$(LINUX_DIR)/bin/%-glibc-pie: test/linux/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(LINUX_CFLAGS) -static-pie $< -o $@ -lm -lpthread
 
 $(LINUX_DIR)/hostile: test/linux-hostile/hostile.c
 	@mkdir -p $(dir $@)

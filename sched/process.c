@@ -19,6 +19,7 @@
 #include "kernel/panic.h"
 #include "mm/heap.h"
 #include "sched/exec.h"
+#include "sched/process_internal.h"
 #include "sched/thread.h"
 #include "kernel/trace/trace.h"
 
@@ -82,7 +83,7 @@ size_t process_slots_used(void)
     return __atomic_load_n(&process_slots, __ATOMIC_RELAXED);
 }
 
-static bool process_slot_take(void)
+bool process_slot_take(void)
 {
     if (__atomic_add_fetch(&process_slots, 1, __ATOMIC_RELAXED) <= SPINDLE_PROCESS_MAX)
         return true;
@@ -90,13 +91,13 @@ static bool process_slot_take(void)
     return false;
 }
 
-static void process_slot_release(void)
+void process_slot_release(void)
 {
     uint32_t was = __atomic_fetch_sub(&process_slots, 1, __ATOMIC_RELAXED);
     ASSERT(was > 0);
 }
 
-static const char *path_basename(const char *path)
+const char *process_basename(const char *path)
 {
     const char *b = path;
     for (const char *s = path; *s; s++)
@@ -105,10 +106,8 @@ static const char *path_basename(const char *path)
     return b;
 }
 
-static void process_vfork_wait(process_t *child);
-
 /* Gives p its pid and makes it a child of parent (visible to wait and procfs). */
-static void process_link_child(process_t *parent, process_t *p)
+void process_link_child(process_t *parent, process_t *p)
 {
     uint64_t f = sched_lock();
     p->pid = next_pid++;
@@ -148,8 +147,8 @@ char *process_exe_path(vnode_t *dir, const char *path)
 
 /* Reads the program at path (from dir) and loads it into a new address space: 0 and *out,
  * or ENOENT, ENOEXEC, E2BIG, ENOMEM. Shared by spawn and exec. */
-static int process_load(vnode_t *dir, const char *path, const exec_args_t *args, aspace_t **out,
-                        exec_start_t *start)
+int process_load(vnode_t *dir, const char *path, const exec_args_t *args, aspace_t **out,
+                 exec_start_t *start)
 {
     uint8_t *file;
     size_t size;
@@ -188,7 +187,7 @@ uint64_t process_spawn(process_t *parent, const spawn_request_t *req, int *err)
     *err = req->share_from ? aspace_share_into(as, req->share_from) : 0;
     if (*err)
         goto fail;
-    strlcpy(p->name, path_basename(req->path), sizeof p->name);
+    strlcpy(p->name, process_basename(req->path), sizeof p->name);
     p->state = PROCESS_ALIVE;
     p->aspace = as;
     p->abi = (uint8_t)start.abi;
@@ -229,120 +228,6 @@ fail:
     if (slot)
         process_slot_release();
     return 0;
-}
-
-int process_exec(const spawn_request_t *req, exec_start_t *start)
-{
-    process_t *p = process_current();
-    thread_t *self = sched_current();
-    aspace_t *as;
-    if (p->thread_count > 1)
-        return EBUSY; /* the other threads would have to be ended first: not offered */
-    exec_args_t args = { .argv = req->argv, .argc = req->argc, .envp = req->envp,
-                         .envc = req->envc, .execfn = req->path };
-    int err = process_load(p->cwd, req->path, &args, &as, start);
-    if (err)
-        return err;
-    char *exe = process_exe_path(p->cwd, req->path);
-    uint64_t f = sched_lock();
-    aspace_t *old = p->aspace;
-    bool borrowed = p->vfork_parent != NULL;
-    p->aspace = as;
-    aspace_switch(old, as, self->cpu);
-    strlcpy(p->name, path_basename(req->path), sizeof p->name);
-    p->abi = (uint8_t)start->abi;
-    p->brk_start = p->brk_end = start->image_end;
-    process_vfork_release(p);
-    sched_unlock(f);
-    if (!borrowed)
-        aspace_destroy(old);
-    kfree(p->exe_path);
-    p->exe_path = exe;
-    kfree(p->sigactions); /* handlers do not survive exec */
-    p->sigactions = NULL;
-    self->exit_word = 0;  /* words and stacks of the old image mean nothing now */
-    self->ustack_base = self->ustack_len = 0;
-    fdtable_close_marked(p->fdt);
-    return 0;
-}
-
-/* Scheduler lock held. Gives a vfork parent its address space back and wakes it. */
-void process_vfork_release(process_t *p)
-{
-    if (!p->vfork_parent)
-        return;
-    p->vfork_parent = NULL;
-    sched_wake_all(&p->vfork_waiters);
-}
-
-uint64_t process_vfork(uint64_t sp, int *err)
-{
-    process_t *parent = process_current(), *p = NULL;
-    thread_t *self = sched_current();
-    bool thread_slot = false;
-    *err = EAGAIN;
-    if (!process_slot_take())
-        return 0;
-    *err = ENOMEM;
-    if (!(p = kzalloc(sizeof *p)) || !(p->fdt = fdtable_copy(parent->fdt)))
-        goto fail;
-    memcpy(p->name, parent->name, sizeof p->name);
-    p->state = PROCESS_ALIVE;
-    p->aspace = parent->aspace; /* borrowed until the child execs or exits */
-    p->vfork_parent = parent;
-    p->abi = parent->abi;
-    p->brk_start = parent->brk_start;
-    p->brk_end = parent->brk_end;
-    p->cwd = vfs_cwd_get(&parent->cwd);
-    if (parent->exe_path)
-        p->exe_path = process_exe_path(p->cwd, parent->exe_path);
-    if ((*err = thread_slot_take(p)) != 0)
-        goto fail;
-    thread_slot = true;
-    p->main_thread = thread_create_user(p, p->name, 0, sp);
-    if (!p->main_thread) {
-        *err = ENOMEM;
-        goto fail;
-    }
-    thread_frame_copy(p->main_thread, self, sp);
-    process_link_child(parent, p);
-    uint64_t pid = p->pid;
-    trace_process_started(parent, p, NULL, 0);
-    uint64_t f = sched_lock();
-    sched_start(p->main_thread);
-    process_vfork_wait(p);
-    sched_unlock(f);
-    *err = 0;
-    return pid;
-fail:
-    if (thread_slot)
-        thread_slot_release(p);
-    if (p) {
-        if (p->cwd)
-            vnode_put(p->cwd);
-        fdtable_destroy(p->fdt);
-        kfree(p->exe_path);
-    }
-    kfree(p);
-    process_slot_release();
-    return 0;
-}
-
-/* Scheduler lock held. The vforking thread sleeps until child gives the space back. It
- * cannot leave before that, even when its own process is killed: the space would be freed
- * under the child. So a kill of the parent ends the child, and the wait goes on until the
- * child's exit releases the space. */
-static void process_vfork_wait(process_t *child)
-{
-    process_t *parent = process_current();
-    while (child->vfork_parent) {
-        sched_wait(&child->vfork_waiters);
-        if (parent->kill_pending && child->vfork_parent && !child->kill_pending) {
-            child->kill_pending = true;
-            child->kill_status = parent->kill_status;
-            thread_interrupt_all(child);
-        }
-    }
 }
 
 static void child_unlink(process_t *parent, process_t *c)
@@ -480,6 +365,7 @@ void process_exit_current(uint64_t status)
     ASSERT(sched_lock_held()); /* nothing may switch to this space from here on */
     aspace_t *as = p->aspace;
     bool borrowed = p->vfork_parent != NULL; /* a vfork child: the space is its parent's */
+    ASSERT(!borrowed || p->vfork_parent->aspace == as); /* the parent waits: it still has it */
     p->aspace = NULL;
     aspace_activate(NULL);
     process_vfork_release(p);

@@ -98,9 +98,10 @@ struct exec_start;
 int process_exec(const spawn_request_t *req, struct exec_start *start);
 /* Linux vfork: a child process that runs in the caller's address space, from the caller's
  * registers (RAX 0) on stack sp, with a copy of its descriptors, until it execs or exits;
- * the calling thread sleeps until then. Returns the child's pid, or 0 with *err (EAGAIN,
- * ENOMEM). */
-uint64_t process_vfork(uint64_t sp, int *err);
+ * the calling thread sleeps until then. started (may be NULL) is called before the child
+ * runs (the tracer's +++ line). Returns the child's pid, or 0 with *err (EAGAIN, ENOMEM). */
+uint64_t process_vfork(uint64_t sp, void (*started)(process_t *parent, process_t *child),
+                       int *err);
 /* Scheduler lock held: p no longer uses its vfork parent's space (exec, exit). */
 void process_vfork_release(process_t *p);
 /* Waits for child pid (WAIT_ANY: any). Returns its pid and stores its status, 0 when

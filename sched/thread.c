@@ -197,6 +197,7 @@ void thread_frame_copy(thread_t *t, thread_t *from, uint64_t sp)
 {
     /* The registers as the SYSCALL saved them; only the segments the kernel chooses, RAX (0
      * in the child) and RSP differ. */
+    ASSERT(from == sched_current()); /* its FS/GS bases are read from the MSRs below */
     interrupt_frame_t *f = thread_user_frame(t);
     uint64_t cs = f->cs, ss = f->ss;
     *f = *thread_user_frame(from);

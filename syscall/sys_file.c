@@ -103,26 +103,34 @@ SYSCALL_DEFINE(SYS_OPEN2, uint64_t, uptr_t upath, uptr_t ufds)
     if (err)
         return syscall_fail(err);
     fd_pair_t pair;
+    err = sys_install_pair(a, b, false, pair.fd);
+    if (err)
+        return syscall_fail(err);
+    if (uaccess_write(ufds, &pair, sizeof pair)) {
+        fdtable_close(my_fds(), pair.fd[0]);
+        fdtable_close(my_fds(), pair.fd[1]);
+        return syscall_fail(EFAULT);
+    }
+    return 0;
+}
+
+int sys_install_pair(file_t *a, file_t *b, bool clospawn, int32_t fds[2])
+{
     int fa, fb;
-    err = fdtable_install(my_fds(), a, false, &fa);
+    int err = fdtable_install(my_fds(), a, clospawn, &fa);
     if (err) {
         file_put(a);
         file_put(b);
-        return syscall_fail(err);
+        return err;
     }
-    err = fdtable_install(my_fds(), b, false, &fb);
+    err = fdtable_install(my_fds(), b, clospawn, &fb);
     if (err) {
         fdtable_close(my_fds(), fa);
         file_put(b);
-        return syscall_fail(err);
+        return err;
     }
-    pair.fd[0] = fa;
-    pair.fd[1] = fb;
-    if (uaccess_write(ufds, &pair, sizeof pair)) {
-        fdtable_close(my_fds(), fa);
-        fdtable_close(my_fds(), fb);
-        return syscall_fail(EFAULT);
-    }
+    fds[0] = fa;
+    fds[1] = fb;
     return 0;
 }
 
@@ -246,12 +254,7 @@ static int ioctl_generic(file_t *f, int64_t fd, uint64_t request, void *arg, siz
     case IOCTL_STAT:
         if (size != sizeof(stat_t))
             return EINVAL;
-        if (f->vnode) {
-            vfs_stat_vnode(f->vnode, arg);
-        } else {
-            memset(arg, 0, sizeof(stat_t));
-            ((stat_t *)arg)->type = STAT_PIPE;
-        }
+        file_stat(f, arg);
         return 0;
     case IOCTL_CLOSPAWN:
     case IOCTL_NONBLOCK:
@@ -262,9 +265,7 @@ static int ioctl_generic(file_t *f, int64_t fd, uint64_t request, void *arg, siz
             return EINVAL;
         if (request == IOCTL_CLOSPAWN)
             return fdtable_set_clospawn(my_fds(), fd, on);
-        __atomic_fetch_and(&f->flags, ~(uint32_t)O_NONBLOCK, __ATOMIC_RELAXED);
-        if (on)
-            __atomic_fetch_or(&f->flags, (uint32_t)O_NONBLOCK, __ATOMIC_RELAXED);
+        file_set_nonblock(f, on);
         return 0;
     default:
         return f->ops && f->ops->ioctl ? f->ops->ioctl(f, request, arg, size) : ENOTTY;

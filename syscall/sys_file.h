@@ -16,6 +16,9 @@ int sys_path_copy(uptr_t user_path, char **out);
 /* The directory a relative path starts from: the cwd (AT_FDCWD) or dirfd's directory, with a
  * reference: 0, EBADF or ENOTDIR. */
 int sys_start_dir(uint64_t dirfd, vnode_t **out);
+/* Installs a and b (both references move) as the two lowest free fds of the caller, stored in
+ * fds: 0, or EMFILE with nothing installed and both files put. open2 and Linux pipe2. */
+int sys_install_pair(file_t *a, file_t *b, bool clospawn, int32_t fds[2]);
 /* poll on kernel copies of count entries: fills revents and *ready, sleeping until one is
  * ready or timeout ns pass (CLOCK_NEVER: forever). 0 or EINTR. */
 int sys_poll_wait(pollfd_t *p, size_t count, uint64_t timeout, size_t *ready);

@@ -242,7 +242,7 @@ bash test/usb.sh --build "$build" --out "$out" --smp "$smp" --mem "$mem" > "$out
 collect usb "$out/usb.log"
 grep -a '^(usb: ' "$out/usb.log" || true
 
-# 8a. unmodified static Linux programs (musl, musl static PIE, glibc) against the host's
+# 8b. unmodified static Linux programs (musl, glibc, both as static PIEs, busybox) against the host's
 #     output, Linux call names in a trace, and junk to every Linux call: test/linux.sh.
 bash test/linux.sh --build "$build" --out "$out" --smp "$(( smp > 2 ? smp : 2 ))" --mem "$mem" > "$out/linux.log" 2>&1
 collect linux "$out/linux.log"

@@ -133,3 +133,36 @@ int vfs_file_read_page(file_t *f, uint64_t offset, void *page)
         return EINVAL;
     return f->ops->read_page(f, offset, page);
 }
+
+int file_truncate(file_t *f, uint64_t size)
+{
+    vnode_t *v = f->vnode;
+    if (!v || v->type != VNODE_FILE || !v->ops || !v->ops->truncate)
+        return EINVAL;
+    if (!file_writable(f))
+        return EBADF;
+    if (size > FILE_SIZE_MAX)
+        return EFBIG;
+    fs_mutex_lock(&vfs_lock);
+    int err = v->ops->truncate(v, size);
+    fs_mutex_unlock(&vfs_lock);
+    return err;
+}
+
+void file_stat(const file_t *f, stat_t *st)
+{
+    if (f->vnode) {
+        vfs_stat_vnode(f->vnode, st);
+        return;
+    }
+    memset(st, 0, sizeof *st);
+    st->type = STAT_PIPE;
+}
+
+void file_set_nonblock(file_t *f, bool on)
+{
+    if (on)
+        __atomic_fetch_or(&f->flags, (uint32_t)O_NONBLOCK, __ATOMIC_RELAXED);
+    else
+        __atomic_fetch_and(&f->flags, ~(uint32_t)O_NONBLOCK, __ATOMIC_RELAXED);
+}

@@ -101,12 +101,16 @@ struct vnode {
 
 struct file {
     uint32_t refs;
-    uint32_t flags;            /* O_ACCMODE bits, O_APPEND, O_NONBLOCK */
+    uint32_t flags;            /* O_ACCMODE bits, O_APPEND, O_NONBLOCK, FILE_DOTS_DONE */
     uint64_t offset;
     vnode_t *vnode;            /* NULL for pipe ends */
     const file_ops_t *ops;
     void *priv;
 };
+
+/* file_t.flags: a Linux getdents64 returned "." and ".." of this open directory already (the
+ * VFS lists neither; the offset is the file system's own cookie, so the mark lives here). */
+#define FILE_DOTS_DONE 0x80000000u
 
 extern fs_mutex_t vfs_lock;
 
@@ -178,6 +182,14 @@ int64_t file_write(file_t *f, const void *buf, size_t n);
 int64_t file_seek(file_t *f, int64_t offset, uint64_t origin);
 unsigned file_poll(file_t *f);
 int file_readdir(file_t *f, vfs_dirent_t *out); /* ENOENT at the end, ENOTDIR */
+/* Sets the size of the regular file open (writable) as f: 0, EINVAL (not a regular file),
+ * EBADF (not open for writing), EFBIG (past FILE_SIZE_MAX). */
+#define FILE_SIZE_MAX (1ULL << 40)
+int file_truncate(file_t *f, uint64_t size);
+/* What fstat reports about an open file (a pipe end: STAT_PIPE). */
+void file_stat(const file_t *f, stat_t *st);
+/* O_NONBLOCK on or off for the open file (every descriptor sharing it). */
+void file_set_nonblock(file_t *f, bool on);
 /* True when f may back a private file mapping (its file system offers read_page). */
 bool vfs_file_mappable(const file_t *f);
 /* One page (4096 bytes) of a mappable file at a page-aligned offset into page (kernel

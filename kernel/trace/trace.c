@@ -226,6 +226,28 @@ static bool set_has(const trace_set_t *s, uint64_t nr)
     return nr >= TRACE_SET_MAX || (s->bits[nr / 64] >> (nr % 64) & 1);
 }
 
+static bool set_full(const trace_set_t *s)
+{
+    for (unsigned i = 0; i < TRACE_SET_MAX / 64; i++)
+        if (s->bits[i] != ~0ULL)
+            return false;
+    return true;
+}
+
+/* The set holds native numbers (trace -e names them). A Linux call is shown when its native
+ * namesake is in the set (write, openat, futex, ...); one with no namesake (brk) only when
+ * every call is. */
+static bool set_has_call(const trace_set_t *s, const syscall_abi_t *abi, uint64_t nr)
+{
+    if (!abi->negative_errno || set_full(s))
+        return set_has(s, nr);
+    const syscall_meta_t *m = syscall_abi_meta(abi, nr);
+    for (uint64_t n = 0; m && n < SYS_COUNT; n++)
+        if (strcmp(syscall_meta_table[n].name, m->name) == 0)
+            return set_has(s, n);
+    return false;
+}
+
 
 /* Looks the settings up again under the lock: another thread may have ended the process
  * (and freed them) while this call ran. */
@@ -257,7 +279,7 @@ void trace_syscall(interrupt_frame_t *f, const syscall_abi_t *abi)
     uint64_t args[SYSCALL_MAX_ARGS] = { f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9 };
     process_t *p = process_current();
     trace_proc_t *tp = p->trace;
-    if (!tp || !(tp->flags & TRACE_ON) || !set_has(&tp->calls, nr)) {
+    if (!tp || !(tp->flags & TRACE_ON) || !set_has_call(&tp->calls, abi, nr)) {
         f->rax = abi->invoke(nr, args);
         return;
     }

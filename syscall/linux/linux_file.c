@@ -1,13 +1,12 @@
 /*
  * linux_file.c - Linux descriptor calls: read, write, readv, writev, pread64, pwrite64, open,
- * openat, close, lseek, dup, dup2, dup3, fcntl, pipe, pipe2, ioctl, poll, ppoll. They go to
- * the native handlers (syscall/sys_file.c, sys_fs_extra.c) after translating flags; Linux's
+ * openat, close, lseek, dup, dup2, dup3, fcntl, pipe, pipe2, ioctl, close_range. They go to
+ * the native handlers (syscall/sys_file.c) after translating flags; Linux's
  * FD_CLOEXEC is the native close-on-spawn bit (a Linux program starts new programs only
  * through execve, which closes those descriptors).
  */
 #include "kernel/fs/devfs.h"
 #include "kernel/uaccess.h"
-#include "mm/heap.h"
 #include "syscall/linux/linux.h"
 #include "syscall/sys_file.h"
 
@@ -114,7 +113,13 @@ int64_t linux_sys_lseek(uint64_t fd, int64_t offset, uint64_t whence)
 {
     if (whence > 2) /* SEEK_DATA and SEEK_HOLE are not offered */
         return -EINVAL;
-    return LN3(SYS_SEEK, fd, offset, whence);
+    int64_t r = LN3(SYS_SEEK, fd, offset, whence);
+    file_t *f = r == 0 ? fdtable_get(linux_fds(), (int64_t)fd) : NULL;
+    if (f) { /* rewinddir: getdents64 starts over with "." and ".." */
+        __atomic_fetch_and(&f->flags, ~FILE_DOTS_DONE, __ATOMIC_RELAXED);
+        file_put(f);
+    }
+    return r;
 }
 
 int64_t linux_sys_dup(uint64_t fd)
@@ -143,10 +148,7 @@ static int64_t linux_set_nonblock(uint64_t fd, bool on)
     file_t *f = fdtable_get(linux_fds(), (int64_t)fd);
     if (!f)
         return -EBADF;
-    if (on)
-        __atomic_fetch_or(&f->flags, (uint32_t)O_NONBLOCK, __ATOMIC_RELAXED);
-    else
-        __atomic_fetch_and(&f->flags, ~(uint32_t)O_NONBLOCK, __ATOMIC_RELAXED);
+    file_set_nonblock(f, on);
     file_put(f);
     return 0;
 }
@@ -202,24 +204,12 @@ int64_t linux_sys_pipe2(void *ufds, uint64_t flags)
     int err = pipe_open2(NULL, &r, &w);
     if (err)
         return -err;
-    bool cloexec = flags & LINUX_O_CLOEXEC;
-    if (flags & LINUX_O_NONBLOCK) {
-        r->flags |= O_NONBLOCK;
-        w->flags |= O_NONBLOCK;
-    }
-    int fds[2] = { -1, -1 };
-    err = fdtable_install(linux_fds(), r, cloexec, &fds[0]);
-    if (err) {
-        file_put(r);
-        file_put(w);
+    file_set_nonblock(r, flags & LINUX_O_NONBLOCK);
+    file_set_nonblock(w, flags & LINUX_O_NONBLOCK);
+    int32_t fds[2];
+    err = sys_install_pair(r, w, flags & LINUX_O_CLOEXEC, fds);
+    if (err)
         return -err;
-    }
-    err = fdtable_install(linux_fds(), w, cloexec, &fds[1]);
-    if (err) {
-        fdtable_close(linux_fds(), fds[0]);
-        file_put(w);
-        return -err;
-    }
     if (copy_to_user(ufds, fds, sizeof fds)) {
         fdtable_close(linux_fds(), fds[0]);
         fdtable_close(linux_fds(), fds[1]);
@@ -263,185 +253,19 @@ int64_t linux_sys_ioctl(uint64_t fd, uint64_t request, void *arg)
     return -EINVAL;
 }
 
-/* ---- poll ---- */
+/* close_range: closes (or, with CLOSE_RANGE_CLOEXEC, marks close-on-exec) every open
+ * descriptor in [first, last]; descriptors stop at FDTABLE_MAX. */
+#define LINUX_CLOSE_RANGE_CLOEXEC 4
 
-int64_t linux_sys_poll(void *fds, uint64_t nfds, int64_t timeout_ms)
+int64_t linux_sys_close_range(uint64_t first, uint64_t last, uint64_t flags)
 {
-    int64_t ms = (int32_t)timeout_ms;
-    uint64_t ns = ms < 0 ? CLOCK_NEVER : (uint64_t)ms * 1000000;
-    return LN3(SYS_POLL, fds, nfds, ns);
-}
-
-int64_t linux_sys_ppoll(void *fds, uint64_t nfds, void *tsp, void *sigmask)
-{
-    (void)sigmask; /* no signals are delivered yet */
-    uint64_t ns = CLOCK_NEVER;
-    if (tsp) {
-        int err = linux_timespec_read(tsp, &ns);
-        if (err)
-            return -err;
-    }
-    return LN3(SYS_POLL, fds, nfds, ns);
-}
-
-/* select: the three fd_set bitmaps become poll entries (read: POLLIN, write: POLLOUT;
- * exceptional conditions do not exist here, so that set comes back empty), the same wait as
- * poll, then the bitmaps are rewritten with what is ready. Descriptors stop at FDTABLE_MAX. */
-static int select_sets_read(const void *u, uint64_t *set, uint64_t nfds)
-{
-    *set = 0;
-    if (!u)
-        return 0;
-    uint8_t bytes[(FDTABLE_MAX + 7) / 8] = { 0 };
-    if (copy_from_user(bytes, u, (size_t)((nfds + 7) / 8)))
-        return EFAULT;
-    for (uint64_t fd = 0; fd < nfds; fd++)
-        if (bytes[fd / 8] >> (fd % 8) & 1)
-            *set |= 1ULL << fd;
-    return 0;
-}
-
-static int select_sets_write(void *u, uint64_t set, uint64_t nfds)
-{
-    uint8_t bytes[(FDTABLE_MAX + 7) / 8] = { 0 };
-    for (uint64_t fd = 0; fd < nfds; fd++)
-        if (set >> fd & 1)
-            bytes[fd / 8] |= (uint8_t)(1u << (fd % 8));
-    return u && copy_to_user(u, bytes, (size_t)((nfds + 7) / 8)) ? EFAULT : 0;
-}
-
-static int64_t select_wait(int64_t nfds, void *rfds, void *wfds, void *efds, uint64_t timeout)
-{
-    nfds = (int32_t)nfds;
-    if (nfds < 0)
+    if (flags & ~(uint64_t)LINUX_CLOSE_RANGE_CLOEXEC || (uint32_t)first > (uint32_t)last)
         return -EINVAL;
-    if (nfds > FDTABLE_MAX)
-        nfds = FDTABLE_MAX; /* no descriptor lies above: their bits must be clear */
-    uint64_t rs, ws, es;
-    int err = select_sets_read(rfds, &rs, (uint64_t)nfds);
-    if (!err)
-        err = select_sets_read(wfds, &ws, (uint64_t)nfds);
-    if (!err)
-        err = select_sets_read(efds, &es, (uint64_t)nfds);
-    if (err)
-        return -err;
-    pollfd_t p[FDTABLE_MAX];
-    size_t n = 0, ready;
-    for (int64_t fd = 0; fd < nfds; fd++) {
-        uint16_t ev = (uint16_t)((rs >> fd & 1 ? POLLIN : 0) | (ws >> fd & 1 ? POLLOUT : 0));
-        if (!ev && !(es >> fd & 1))
-            continue;
-        file_t *f = fdtable_get(linux_fds(), fd);
-        if (!f)
-            return -EBADF; /* as Linux: a closed descriptor in any set, before waiting */
-        file_put(f);
-        p[n++] = (pollfd_t){ .fd = (int32_t)fd, .events = ev };
+    for (uint64_t fd = (uint32_t)first; fd <= (uint32_t)last && fd < FDTABLE_MAX; fd++) {
+        if (flags & LINUX_CLOSE_RANGE_CLOEXEC)
+            fdtable_set_clospawn(linux_fds(), (int64_t)fd, true);
+        else
+            fdtable_close(linux_fds(), (int64_t)fd);
     }
-    err = sys_poll_wait(p, n, timeout, &ready);
-    if (err)
-        return -err;
-    uint64_t ro = 0, wo = 0;
-    int64_t count = 0;
-    for (size_t i = 0; i < n; i++) {
-        if ((p[i].events & POLLIN) && (p[i].revents & (POLLIN | POLLHUP | POLLERR)))
-            ro |= 1ULL << p[i].fd, count++;
-        if ((p[i].events & POLLOUT) && (p[i].revents & (POLLOUT | POLLERR)))
-            wo |= 1ULL << p[i].fd, count++;
-    }
-    err = select_sets_write(rfds, ro, (uint64_t)nfds);
-    if (!err)
-        err = select_sets_write(wfds, wo, (uint64_t)nfds);
-    if (!err)
-        err = select_sets_write(efds, 0, (uint64_t)nfds);
-    return err ? -err : count;
-}
-
-int64_t linux_sys_select(int64_t nfds, void *rfds, void *wfds, void *efds, void *utimeout)
-{
-    uint64_t timeout = CLOCK_NEVER;
-    linux_timeval_t tv;
-    if (utimeout) {
-        if (copy_from_user(&tv, utimeout, sizeof tv))
-            return -EFAULT;
-        if (tv.tv_sec < 0 || tv.tv_usec < 0 || tv.tv_usec >= 1000000)
-            return -EINVAL;
-        timeout = (uint64_t)tv.tv_sec * 1000000000ULL + (uint64_t)tv.tv_usec * 1000;
-    }
-    return select_wait(nfds, rfds, wfds, efds, timeout);
-}
-
-int64_t linux_sys_pselect6(int64_t nfds, void *rfds, void *wfds, void *efds, void *tsp,
-                           void *sigmask)
-{
-    (void)sigmask; /* no signals are delivered yet */
-    uint64_t timeout = CLOCK_NEVER;
-    if (tsp) {
-        int err = linux_timespec_read(tsp, &timeout);
-        if (err)
-            return -err;
-    }
-    return select_wait(nfds, rfds, wfds, efds, timeout);
-}
-
-/* sendfile: read from in_fd, write to out_fd, through a kernel buffer (the same file ops the
- * native read and write use). With offset, in_fd's position is saved and put back around the
- * copy, as pread does; *offset moves by what was copied. */
-#define SENDFILE_CHUNK 16384
-
-static int64_t sendfile_copy(file_t *in, file_t *out, uint64_t count)
-{
-    uint8_t *k = kmalloc(SENDFILE_CHUNK);
-    if (!k)
-        return -ENOMEM;
-    int64_t done = 0, r = 0;
-    while ((uint64_t)done < count) {
-        size_t want = count - (uint64_t)done < SENDFILE_CHUNK ? (size_t)(count - (uint64_t)done)
-                                                             : SENDFILE_CHUNK;
-        uint64_t before = in->offset;
-        r = file_read(in, k, want);
-        if (r <= 0)
-            break;
-        int64_t w = file_write(out, k, (size_t)r);
-        if (w < r) /* what was read and not written goes back to the input */
-            file_read_done(in, (size_t)r, w > 0 ? (size_t)w : 0, before);
-        if (w < 0) {
-            r = w;
-            break;
-        }
-        done += w;
-        if (w < r)
-            break;
-    }
-    kfree(k);
-    return done ? done : r < 0 ? r : 0;
-}
-
-int64_t linux_sys_sendfile(uint64_t out_fd, uint64_t in_fd, void *uoffset, uint64_t count)
-{
-    file_t *in = fdtable_get(linux_fds(), (int64_t)in_fd), *out = NULL;
-    int64_t r = -EBADF, off = 0, was = -1;
-    if (!in || !(out = fdtable_get(linux_fds(), (int64_t)out_fd)))
-        goto done;
-    if (uoffset) {
-        r = copy_from_user(&off, uoffset, sizeof off) ? -EFAULT : off < 0 ? -EINVAL : 0;
-        if (!r && (was = file_seek(in, 0, SEEK_CUR)) < 0)
-            r = -ESPIPE;
-        if (!r && file_seek(in, off, SEEK_SET) < 0)
-            r = -EINVAL;
-        if (r)
-            goto done;
-    }
-    r = sendfile_copy(in, out, count);
-    if (uoffset) {
-        off = file_seek(in, 0, SEEK_CUR);
-        file_seek(in, was, SEEK_SET);
-        if (copy_to_user(uoffset, &off, sizeof off) && r >= 0)
-            r = -EFAULT;
-    }
-done:
-    if (in)
-        file_put(in);
-    if (out)
-        file_put(out);
-    return r;
+    return 0;
 }

@@ -1,16 +1,18 @@
 /*
  * linux_info.c - Linux calls that report or record: ids, uname, limits, getrandom, prctl,
- * arch_prctl, set_tid_address, set_robust_list, umask, getrusage, sched_getaffinity, and the
- * signal bookkeeping (rt_sigaction, rt_sigprocmask: recorded so programs read back what they
- * set; delivery is a later issue). There is one user, root: every id is 0.
+ * arch_prctl, set_tid_address, set_robust_list, umask, getrusage, sched_get/setaffinity,
+ * getcpu, sessions and groups, sysinfo, times. There is one user, root: every id is 0.
  */
 #include "kernel/arch/arch.h"
 #include "kernel/arch/cpu.h"
 #include "kernel/arch/smp.h"
 #include "kernel/fs/devfs.h"
 #include "kernel/lib/string.h"
+#include "kernel/time/clock.h"
 #include "kernel/uaccess.h"
 #include "mm/heap.h"
+#include "mm/hhdm.h"
+#include "mm/pmm.h"
 #include "sched/sched.h"
 #include "sched/thread.h"
 #include "syscall/linux/linux.h"
@@ -230,63 +232,123 @@ int64_t linux_sys_sched_yield(void)
     return LN0(SYS_YIELD);
 }
 
-/* ---- signals: recorded only ---- */
+/* ---- sessions and groups: one session, every process its own group leader ---- */
 
-int64_t linux_sys_rt_sigaction(int64_t sig, void *uact, void *uold, uint64_t setsize)
+int64_t linux_sys_getpgrp(void)
 {
-    process_t *p = process_current();
-    sig = (int32_t)sig;
-    if (setsize != 8 || sig < 1 || sig > LINUX_NSIG)
-        return -EINVAL;
-    if (uact && (sig == LINUX_SIGKILL || sig == LINUX_SIGSTOP))
-        return -EINVAL;
-    linux_sigaction_t act, old;
-    if (uact && copy_from_user(&act, uact, sizeof act))
-        return -EFAULT;
-    if (uact && !p->sigactions) {
-        void *table = kzalloc(LINUX_NSIG * sizeof(linux_sigaction_t));
-        if (!table)
-            return -ENOMEM;
-        if (__atomic_compare_exchange_n(&p->sigactions, &(void *){ NULL }, table, false,
-                                        __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) == false)
-            kfree(table); /* another thread made it first */
-    }
-    linux_sigaction_t *t = __atomic_load_n(&p->sigactions, __ATOMIC_ACQUIRE);
-    uint64_t f = sched_lock(); /* one record changes at a time */
-    if (t)
-        old = t[sig - 1];
-    else
-        memset(&old, 0, sizeof old);
-    if (uact)
-        t[sig - 1] = act;
-    sched_unlock(f);
-    if (uold && copy_to_user(uold, &old, sizeof old))
+    return (int64_t)process_current()->pid;
+}
+
+int64_t linux_sys_getpgid(int64_t pid)
+{
+    pid = (int32_t)pid;
+    return pid == 0 || (uint64_t)pid == process_current()->pid ? (int64_t)process_current()->pid
+                                                                : -ESRCH;
+}
+
+int64_t linux_sys_getsid(int64_t pid)
+{
+    return linux_sys_getpgid(pid);
+}
+
+int64_t linux_sys_setpgid(int64_t pid, int64_t pgid)
+{
+    (void)pgid;
+    return linux_sys_getpgid(pid) < 0 ? -ESRCH : 0;
+}
+
+int64_t linux_sys_setsid(void)
+{
+    return (int64_t)process_current()->pid;
+}
+
+int64_t linux_sys_getgroups(int64_t size, void *list)
+{
+    (void)list;
+    return (int32_t)size < 0 ? -EINVAL : 0;
+}
+
+static int64_t three_zeros(void *a, void *b, void *c)
+{
+    uint32_t z = 0;
+    if (copy_to_user(a, &z, sizeof z) || copy_to_user(b, &z, sizeof z) ||
+        copy_to_user(c, &z, sizeof z))
         return -EFAULT;
     return 0;
 }
 
-int64_t linux_sys_rt_sigprocmask(int64_t how, void *uset, void *uold, uint64_t setsize)
+int64_t linux_sys_getresuid(void *ruid, void *euid, void *suid)
 {
-    thread_t *self = sched_current();
-    uint64_t set, old = self->sigmask;
-    if (setsize != 8)
+    return three_zeros(ruid, euid, suid);
+}
+
+int64_t linux_sys_getresgid(void *rgid, void *egid, void *sgid)
+{
+    return three_zeros(rgid, egid, sgid);
+}
+
+/* struct sysinfo from the native meminfo figures. */
+int64_t linux_sys_sysinfo(void *uinfo)
+{
+    struct {
+        int64_t uptime;
+        uint64_t loads[3];
+        uint64_t totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+        uint16_t procs, pad;
+        uint32_t pad2;
+        uint64_t totalhigh, freehigh;
+        uint32_t mem_unit;
+        char reserved[4];
+    } si;
+    _Static_assert(sizeof si == 112, "Linux x86-64 struct sysinfo");
+    memset(&si, 0, sizeof si);
+    si.uptime = (int64_t)(clock_now_ns() / 1000000000);
+    si.totalram = pmm_total_pages();
+    si.freeram = pmm_free_pages();
+    si.procs = (uint16_t)process_count();
+    si.mem_unit = PAGE_SIZE;
+    return copy_to_user(uinfo, &si, sizeof si) ? -EFAULT : 0;
+}
+
+/* struct tms in clock ticks (AT_CLKTCK, 100 a second); the result is the ticks since boot. */
+int64_t linux_sys_times(void *ubuf)
+{
+    uint64_t f = sched_lock();
+    uint64_t cpu = process_cpu_ns(process_current());
+    sched_unlock(f);
+    int64_t tms[4] = { (int64_t)(cpu / 10000000), 0, 0, 0 };
+    if (ubuf && copy_to_user(ubuf, tms, sizeof tms))
+        return -EFAULT;
+    return (int64_t)(clock_now_ns() / 10000000);
+}
+
+/* The native setaffinity can pin a thread to one CPU or let it run anywhere: a mask of one
+ * online CPU pins, a mask with several lets it run anywhere (a subset is honoured as "any"). */
+int64_t linux_sys_sched_setaffinity(int64_t pid, uint64_t size, void *umask)
+{
+    uint8_t mask[64] = { 0 };
+    unsigned n = smp_cpu_count(), first = 0, count = 0;
+    pid = (int32_t)pid;
+    if (size == 0)
         return -EINVAL;
-    if (uset) {
-        if (copy_from_user(&set, uset, sizeof set))
-            return -EFAULT;
-        how = (int32_t)how;
-        if (how == LINUX_SIG_BLOCK)
-            self->sigmask |= set;
-        else if (how == LINUX_SIG_UNBLOCK)
-            self->sigmask &= ~set;
-        else if (how == LINUX_SIG_SETMASK)
-            self->sigmask = set;
-        else
-            return -EINVAL;
-        /* SIGKILL and SIGSTOP cannot be blocked. */
-        self->sigmask &= ~((1ULL << (LINUX_SIGKILL - 1)) | (1ULL << (LINUX_SIGSTOP - 1)));
-    }
-    if (uold && copy_to_user(uold, &old, sizeof old))
+    if (copy_from_user(mask, umask, size < sizeof mask ? (size_t)size : sizeof mask))
+        return -EFAULT;
+    for (unsigned i = 0; i < n && i < 8 * sizeof mask; i++)
+        if (mask[i / 8] >> (i % 8) & 1)
+            first = count++ ? first : i;
+    if (!count)
+        return -EINVAL; /* no online CPU in the mask */
+    uint64_t tid = pid == 0 || (uint64_t)pid == process_current()->pid ? 0 : (uint64_t)pid;
+    return LN2(SYS_SETAFFINITY, tid, count == 1 ? (uint64_t)first : (uint64_t)-1);
+}
+
+int64_t linux_sys_getcpu(void *ucpu, void *unode, void *cache)
+{
+    (void)cache;
+    uint32_t cpu = sched_cpu_this()->index, node = 0;
+    if (ucpu && copy_to_user(ucpu, &cpu, sizeof cpu))
+        return -EFAULT;
+    if (unode && copy_to_user(unode, &node, sizeof node))
         return -EFAULT;
     return 0;
 }

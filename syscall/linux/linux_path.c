@@ -144,3 +144,79 @@ int64_t linux_sys_rename(const char *oldpath, const char *newpath)
 {
     return linux_sys_renameat(AT_FDCWD, oldpath, AT_FDCWD, newpath);
 }
+
+/* ---- modes, owners, times: there are none yet, so these only check that the file exists ---- */
+
+static int64_t exists_at(uint64_t dirfd, const char *upath, uint64_t flags)
+{
+    char *path;
+    vnode_t *dir;
+    stat_t st;
+    int err = path_at(dirfd, upath, &path, &dir);
+    if (err)
+        return -err;
+    if (!path[0] && (flags & LINUX_AT_EMPTY_PATH))
+        err = 0; /* dirfd itself: path_at already checked it */
+    else
+        err = vfs_stat(dir, path, &st);
+    path_done(path, dir);
+    return -err;
+}
+
+static int64_t fd_exists(uint64_t fd)
+{
+    file_t *f = fdtable_get(linux_fds(), (int64_t)fd);
+    if (!f)
+        return -EBADF;
+    file_put(f);
+    return 0;
+}
+
+int64_t linux_sys_chmod(const char *path, uint64_t mode)
+{
+    (void)mode;
+    return exists_at(AT_FDCWD, path, 0);
+}
+
+int64_t linux_sys_fchmod(uint64_t fd, uint64_t mode)
+{
+    (void)mode;
+    return fd_exists(fd);
+}
+
+int64_t linux_sys_fchmodat(uint64_t dirfd, const char *path, uint64_t mode)
+{
+    (void)mode;
+    return exists_at(dirfd, path, 0);
+}
+
+int64_t linux_sys_chown(const char *path, uint64_t uid, uint64_t gid)
+{
+    (void)uid, (void)gid;
+    return exists_at(AT_FDCWD, path, 0);
+}
+
+int64_t linux_sys_fchown(uint64_t fd, uint64_t uid, uint64_t gid)
+{
+    (void)uid, (void)gid;
+    return fd_exists(fd);
+}
+
+int64_t linux_sys_lchown(const char *path, uint64_t uid, uint64_t gid)
+{
+    return linux_sys_chown(path, uid, gid);
+}
+
+int64_t linux_sys_fchownat(uint64_t dirfd, const char *path, uint64_t uid, uint64_t gid,
+                           uint64_t flags)
+{
+    (void)uid, (void)gid;
+    return exists_at(dirfd, path, flags);
+}
+
+/* utimensat(fd, NULL, ...) is futimens on fd itself. */
+int64_t linux_sys_utimensat(uint64_t dirfd, const char *path, void *times, uint64_t flags)
+{
+    (void)times;
+    return path ? exists_at(dirfd, path, flags) : fd_exists(dirfd);
+}

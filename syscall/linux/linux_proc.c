@@ -1,23 +1,28 @@
 /*
  * linux_proc.c - Linux processes without fork: vfork and clone(CLONE_VM | CLONE_VFORK) (the
  * child runs in the parent's memory until it execs or exits, the parent waits;
- * sched/process.c), execve in place (argv, envp, "#!" scripts), wait4 with Linux status
- * words, and kill of a child. That is what popen, system and posix_spawn need.
+ * sched/process.c), execve in place (argv, envp, "#!" scripts), wait4 and waitid with Linux
+ * status words. That is what popen, system and posix_spawn need (kill: linux_signal.c).
  */
 #include "kernel/arch/arch.h"
 #include "kernel/arch/cpu.h"
 #include "kernel/lib/string.h"
+#include "kernel/trace/trace.h"
 #include "kernel/uaccess.h"
 #include "mm/heap.h"
 #include "sched/exec.h"
 #include "sched/sched.h"
-#include "sched/thread.h"
 #include "syscall/linux/linux.h"
 #include "syscall/sys_file.h"
 #include "syscall/syscall_ctx.h"
 
 #define SHEBANG_MAX 256   /* bytes of a "#!" line looked at (Linux: 256) */
 #define LINUX_SIGSEGV 11
+
+static void vfork_started(process_t *parent, process_t *child)
+{
+    trace_process_started(parent, child, NULL, 0);
+}
 
 int64_t linux_clone_vfork(uint64_t flags, void *stack)
 {
@@ -27,7 +32,7 @@ int64_t linux_clone_vfork(uint64_t flags, void *stack)
     uint64_t sp = stack ? (uint64_t)stack : thread_user_frame(sched_current())->rsp;
     if (!uaccess_range_ok(sp, 0))
         return -EINVAL;
-    uint64_t pid = process_vfork(sp, &err);
+    uint64_t pid = process_vfork(sp, vfork_started, &err);
     return pid ? (int64_t)pid : -err;
 }
 
@@ -196,50 +201,6 @@ int64_t linux_sys_wait4(int64_t pid, void *ustatus, uint64_t options, void *rusa
             return -EFAULT;
     }
     return (int64_t)got;
-}
-
-/* No handler ever runs yet, so a signal does what its default action does: signals whose
- * default is to be ignored (SIGCHLD, SIGCONT, SIGURG, SIGWINCH) change nothing; every other
- * one ends the process, and its number shows in the wait status. Signal 0 only checks. */
-static int64_t linux_signal_process(uint64_t pid, int64_t sig)
-{
-    if (sig < 0 || sig > LINUX_NSIG)
-        return -EINVAL;
-    process_info_t info;
-    bool alive = process_info(pid, &info) && info.state == PROCESS_ALIVE;
-    if (sig == 0 || sig == LINUX_SIGCHLD || sig == 18 || sig == 23 || sig == 28)
-        return alive ? 0 : -ESRCH;
-    return -process_kill(pid, (uint64_t)sig);
-}
-
-int64_t linux_sys_kill(int64_t pid, int64_t sig)
-{
-    pid = (int32_t)pid;
-    if (pid <= 0)
-        return -EPERM; /* process groups and "everyone": not offered */
-    return linux_signal_process((uint64_t)pid, (int32_t)sig);
-}
-
-/* A signal to one thread: it can only be one of the caller's own (raise, abort), and it acts
- * on the whole process, as a signal without a handler does on Linux. */
-int64_t linux_sys_tgkill(int64_t tgid, int64_t tid, int64_t sig)
-{
-    process_t *self = process_current();
-    tgid = (int32_t)tgid;
-    tid = (int32_t)tid;
-    if (tgid <= 0 || tid <= 0)
-        return -EINVAL;
-    if ((uint64_t)tgid != self->pid)
-        return -ESRCH;
-    uint64_t f = sched_lock();
-    bool mine = thread_find(self, (uint64_t)tid) != NULL;
-    sched_unlock(f);
-    return mine ? linux_signal_process(self->pid, (int32_t)sig) : -ESRCH;
-}
-
-int64_t linux_sys_tkill(int64_t tid, int64_t sig)
-{
-    return linux_sys_tgkill((int64_t)process_current()->pid, tid, sig);
 }
 
 /* waitid with WEXITED only (nothing stops or continues here); the siginfo_t it fills is 128

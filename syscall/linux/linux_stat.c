@@ -47,12 +47,7 @@ static int fd_stat(uint64_t fd, stat_t *st)
     file_t *f = fdtable_get(linux_fds(), (int64_t)fd);
     if (!f)
         return EBADF;
-    if (f->vnode) {
-        vfs_stat_vnode(f->vnode, st);
-    } else {
-        memset(st, 0, sizeof *st);
-        st->type = STAT_PIPE;
-    }
+    file_stat(f, st);
     file_put(f);
     return 0;
 }
@@ -190,12 +185,9 @@ static size_t dirent64_pack(uint8_t *buf, size_t room, uint64_t ino, int64_t off
     return reclen;
 }
 
-/* The VFS lists neither "." nor "..": Linux programs expect both first. The open file's
- * offset is the VFS cookie in its low bits and, in its two top bits, how many of the dots
- * were returned already; lseek to 0 (rewinddir) starts both over. */
-#define DOTS_SHIFT 62
-#define DOTS_MASK  (3ULL << DOTS_SHIFT)
-
+/* The VFS lists neither "." nor "..": Linux programs expect both first. They go out before
+ * the first entry, and FILE_DOTS_DONE on the open file says so (lseek to 0, rewinddir,
+ * clears it: linux_sys_lseek). */
 int64_t linux_sys_getdents64(uint64_t fd, void *ubuf, uint64_t count)
 {
     file_t *f = fdtable_get(linux_fds(), (int64_t)fd);
@@ -210,34 +202,29 @@ int64_t linux_sys_getdents64(uint64_t fd, void *ubuf, uint64_t count)
     vfs_dirent_t *e = kmalloc(sizeof *e);
     int err = k && e ? 0 : ENOMEM;
     size_t used = 0;
-    /* The dots: positions 0 and 1 (bits DOTS_MASK of the offset count how many went out). */
-    while (!err && ((f->offset & DOTS_MASK) >> DOTS_SHIFT) < 2) {
-        uint64_t dots = (f->offset & DOTS_MASK) >> DOTS_SHIFT;
+    if (!(__atomic_load_n(&f->flags, __ATOMIC_RELAXED) & FILE_DOTS_DONE)) {
         vnode_t *v = f->vnode;
-        uint64_t ino = dots == 0 ? v->ino : v->parent ? v->parent->ino : v->ino;
-        size_t n = dirent64_pack(k + used, cap - used, ino, (int64_t)dots + 1, LINUX_DT_DIR,
-                                 dots == 0 ? "." : "..");
-        if (!n) {
-            err = used ? 0 : EINVAL;
+        size_t n = dirent64_pack(k, cap, v->ino, 1, LINUX_DT_DIR, ".");
+        size_t m = n ? dirent64_pack(k + n, cap - n, v->parent ? v->parent->ino : v->ino, 2,
+                                     LINUX_DT_DIR, "..") : 0;
+        if (!m) {
+            err = EINVAL; /* not even room for the two dots */
             goto out;
         }
-        used += n;
-        f->offset = (f->offset & ~DOTS_MASK) | ((dots + 1) << DOTS_SHIFT);
+        used = n + m;
+        __atomic_fetch_or(&f->flags, FILE_DOTS_DONE, __ATOMIC_RELAXED);
     }
     while (!err) {
         uint64_t before = f->offset;
-        f->offset &= ~DOTS_MASK; /* the VFS sees its own cookie */
         int r = file_readdir(f, e);
-        uint64_t after = f->offset;
-        f->offset = after | (before & DOTS_MASK);
         if (r == ENOENT)
             break;
         if (r) {
             err = r;
             break;
         }
-        size_t n = dirent64_pack(k + used, cap - used, e->ino, (int64_t)(after + 2), dt_of(e->type),
-                                 e->name);
+        size_t n = dirent64_pack(k + used, cap - used, e->ino, (int64_t)(f->offset + 2),
+                                 dt_of(e->type), e->name);
         if (!n) {
             f->offset = before; /* give it back: the next call returns it */
             if (!used)

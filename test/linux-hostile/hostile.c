@@ -1,11 +1,15 @@
 /* hostile.c - runs on Spindle only (test/linux.sh): junk to every Linux system call number,
- * then the cases the Linux ABI must refuse cleanly: bad clone flags, TLS pointers into the
+ * random self-harming junk in three children, then the cases the Linux ABI must refuse cleanly: bad clone flags, TLS pointers into the
  * kernel, a huge brk, vfork children that exit without exec. Prints "ok NAME" or
  * "FAIL NAME: ..." per case; the kernel must neither panic nor hang. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -37,7 +41,7 @@ static int skipped(long nr)
                                  SYS_brk, SYS_arch_prctl, SYS_set_tid_address, SYS_close,
                                  SYS_dup2, SYS_dup3, SYS_chdir, SYS_fchdir, SYS_rmdir,
                                  SYS_unlink, SYS_unlinkat, SYS_rename, SYS_renameat,
-                                 SYS_madvise, SYS_exit_group };
+                                 SYS_madvise, SYS_close_range, SYS_exit_group };
     for (unsigned i = 0; i < sizeof skip / sizeof skip[0]; i++)
         if (skip[i] == nr)
             return 1;
@@ -77,6 +81,92 @@ static void junk_every_call(void)
     dup2(40, 1);
     printf("hostile: %ld junk calls, %ld errors\n", calls, errors);
     CHECK("junk-to-every-call-survived", calls > 1000);
+}
+
+/* "hostile junk SEED": random calls with random arguments, self-harming ones included (a
+ * child may unmap its own code or block for ever: its parent ends it after a deadline).
+ * Calls that would make more processes or threads, or signal others, stay out. */
+static int junk_child(unsigned seed, long count)
+{
+    static const long never[] = { SYS_exit, SYS_exit_group, SYS_execve, SYS_vfork, SYS_clone,
+                                  SYS_fork, SYS_kill, SYS_tkill, SYS_tgkill, SYS_clone3,
+                                  /* waits that junk can make endless: they would only end
+                                   * the run early (the deadline covers any other) */
+                                  SYS_pause, SYS_rt_sigsuspend, SYS_nanosleep,
+                                  SYS_clock_nanosleep, SYS_futex, SYS_poll, SYS_ppoll,
+                                  SYS_select, SYS_pselect6, SYS_pipe, SYS_pipe2 };
+    static char buf[4096];
+    int null = open("/dev/null", O_RDWR);
+    for (int fd = 0; fd < 3; fd++)
+        dup2(null, fd);
+    chdir("/tmp");
+    const long vals[] = { 0, -1, 1, 2, 3, 4096, (long)KERNEL_ADDR, (long)buf, (long)buf + 4000,
+                          1L << 62, -4096, 0x7fffffff, 0x1002, 0x100 };
+    const int nv = sizeof vals / sizeof vals[0];
+    for (long i = 0; i < count; i++) {
+        seed = seed * 1103515245 + 12345;
+        long nr = (seed >> 8) % 470, a[6];
+        int skip = 0;
+        for (unsigned k = 0; k < sizeof never / sizeof never[0]; k++)
+            skip |= never[k] == nr;
+        if (skip)
+            continue;
+        for (int j = 0; j < 6; j++) {
+            seed = seed * 1103515245 + 12345;
+            a[j] = vals[(seed >> 16) % nv];
+        }
+        raw(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+        memset(buf, 0, sizeof buf); /* no name written back becomes a file */
+    }
+    /* Got through every call. Straight to exit_group: junk may have moved the FS base (the
+     * libc's thread pointer) into the zeroed buffer, and musl's exit would then spin on a
+     * stdio lock it can no longer recognise as its own. */
+    raw(SYS_exit_group, 42, 0, 0, 0, 0, 0);
+    return 42;
+}
+
+/* Runs three junk children (argv0 junk SEED) and ends any that outlives 2 s. */
+static void junk_children(const char *argv0)
+{
+    int reaped = 0;
+    for (int seed = 1; seed <= 3; seed++) {
+        char s[16];
+        snprintf(s, sizeof s, "%d", seed);
+        char *args[] = { (char *)argv0, "junk", s, NULL };
+        pid_t pid;
+        if (posix_spawn(&pid, argv0, NULL, NULL, args, NULL) != 0)
+            continue;
+        int st = 0, waited = 0;
+        for (int t = 0; t < 40 && !(waited = waitpid(pid, &st, WNOHANG)); t++)
+            usleep(50000);
+        if (!waited) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &st, 0);
+        }
+        printf("hostile: junk child %d: %s %d\n", seed, WIFEXITED(st) ? "exited" : "killed by",
+               WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+        reaped++;
+    }
+    CHECK("junk-children-reaped", reaped == 3);
+}
+
+/* procfs cookies use the offset's top bit: getdents64 must still end, with . and .. first. */
+static void list_proc(void)
+{
+    DIR *d = opendir("/proc");
+    struct dirent *e;
+    int n = 0, self = 0, dots = 0;
+    while (d && (e = readdir(d)) && n < 10000) {
+        n++;
+        self |= strcmp(e->d_name, "self") == 0;
+        dots += n <= 2 && (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0);
+    }
+    rewinddir(d);
+    e = d ? readdir(d) : NULL;
+    CHECK("readdir-proc-ends", d && n < 10000 && self && dots == 2);
+    CHECK("rewinddir-starts-with-dot", e && strcmp(e->d_name, ".") == 0);
+    if (d)
+        closedir(d);
 }
 
 static void bad_clone_flags(void)
@@ -121,6 +211,19 @@ static void bad_tls_and_brk(void)
     CHECK("nanosleep-kernel-ts", raw(SYS_nanosleep, (long)KERNEL_ADDR, 0, 0, 0, 0, 0) == -EFAULT);
     CHECK("execve-kernel-path", raw(SYS_execve, (long)KERNEL_ADDR, 0, 0, 0, 0, 0) == -EFAULT);
     CHECK("execve-missing", raw(SYS_execve, (long)"/nonexistent", 0, 0, 0, 0, 0) == -ENOENT);
+    int fd = open("/tmp/hostile-f", O_RDWR | O_CREAT, 0644);
+    CHECK("ftruncate-huge-efbig", raw(SYS_ftruncate, fd, 1L << 50, 0, 0, 0, 0) == -EFBIG);
+    CHECK("ftruncate-negative-einval", raw(SYS_ftruncate, fd, -1, 0, 0, 0, 0) == -EINVAL);
+    close(fd);
+    unlink("/tmp/hostile-f");
+    CHECK("close-range-backwards", raw(SYS_close_range, 100, 50, 0, 0, 0, 0) == -EINVAL);
+    CHECK("close-range-bad-flags", raw(SYS_close_range, 100, 200, 0x80, 0, 0, 0) == -EINVAL);
+    CHECK("close-range-past-table", raw(SYS_close_range, 64, ~0U, 0, 0, 0, 0) == 0);
+    long zero_mask = 0, all = -1;
+    CHECK("setaffinity-empty-mask", raw(SYS_sched_setaffinity, 0, 8, (long)&zero_mask, 0, 0, 0) == -EINVAL);
+    CHECK("setaffinity-kernel-mask", raw(SYS_sched_setaffinity, 0, 8, (long)KERNEL_ADDR, 0, 0, 0) == -EFAULT);
+    CHECK("setaffinity-all", raw(SYS_sched_setaffinity, 0, 8, (long)&all, 0, 0, 0) == 0);
+    CHECK("getcpu-kernel", raw(SYS_getcpu, (long)KERNEL_ADDR, 0, 0, 0, 0, 0) == -EFAULT);
     CHECK("wait4-kernel-status", raw(SYS_wait4, -1, (long)KERNEL_ADDR, 1, 0, 0, 0) == -ECHILD);
 }
 
@@ -148,11 +251,24 @@ static void vfork_without_exec(void)
     CHECK("vfork-child-fault", WIFSIGNALED(st) && WTERMSIG(st) == 11);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
+    /* "hostile vfork-sleep": a vfork child that sleeps while its parent gets killed (by the
+     * test's shell); the kernel must end both and free the shared space once. */
+    if (argc > 2 && strcmp(argv[1], "junk") == 0)
+        return junk_child((unsigned)atoi(argv[2]), 20000);
+    if (argc > 1 && strcmp(argv[1], "vfork-sleep") == 0) {
+        if (vfork() == 0) {
+            sleep(20);
+            _exit(0);
+        }
+        printf("hostile: vfork-sleep parent resumed (should have been killed)\n");
+        return 1;
+    }
     int null = open("/dev/null", O_RDWR);
     dup2(null, 0);
+    list_proc();
     bad_clone_flags();
     bad_tls_and_brk();
     vfork_without_exec();
@@ -162,6 +278,7 @@ int main(void)
     close(2);
     junk_every_call();
     dup2(40, 1);
+    junk_children(argv[0]);
     printf("hostile: done\n");
     return 0;
 }

@@ -73,6 +73,9 @@ int main(int argc, char **argv)
     printf("writev: %zd\n", writev(fd, iov, 2));
     fstat(fd, &st);
     printf("fstat size %lld\n", (long long)st.st_size);
+    printf("fsync %d, ftruncate %d, ", fsync(fd), ftruncate(fd, 790));
+    fstat(fd, &st);
+    printf("size %lld, chmod %d\n", (long long)st.st_size, chmod("a.txt", 0644));
     close(fd);
 
     int in = open("a.txt", O_RDONLY), out = open("copy.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);

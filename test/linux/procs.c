@@ -32,6 +32,8 @@ int main(int argc, char **argv)
     pid_t w = waitpid(pid, &st, 0);
     printf("posix_spawn: %d, waited same pid %d, exited %d code %d\n", err, w == pid, WIFEXITED(st), WEXITSTATUS(st));
 
+    char *nargv[] = { "/nonexistent/program", NULL };
+    printf("posix_spawn of a missing file: %s\n", strerror(posix_spawn(&pid, nargv[0], NULL, NULL, nargv, cenv)));
     FILE *p = popen("echo from the shell", "r");
     char line[64] = { 0 };
     fgets(line, sizeof line, p);

@@ -1,6 +1,8 @@
 /* threads.c - a Linux program for test/linux.sh: pthreads (create, join, mutex, condition
  * variable, TLS variables, a semaphore). Output is identical on Linux and Spindle. */
+#define _GNU_SOURCE
 #include <pthread.h>
+#include <sched.h>
 #include <semaphore.h>
 #include <stdio.h>
 
@@ -44,6 +46,10 @@ static void *producer(void *arg)
 
 int main(void)
 {
+    cpu_set_t set;
+    int got = sched_getaffinity(0, sizeof set, &set);
+    printf("affinity: get %d, some cpu %d, set back %d\n", got, CPU_COUNT(&set) > 0,
+           sched_setaffinity(0, sizeof set, &set));
     pthread_t t[THREADS];
     sem_init(&sem, 0, 0);
     for (long i = 0; i < THREADS; i++)
