@@ -327,8 +327,9 @@ SYSCALL_DEFINE(SYS_STAT, uint64_t, uptr_t upath, uptr_t ust)
 }
 
 /* Packs one entry as a dirent_t at buf; its length, or 0 when it does not fit in room. */
-static size_t dirent_pack(uint8_t *buf, size_t room, const vfs_dirent_t *e)
+static size_t dirent_pack(uint8_t *buf, size_t room, const vfs_dirent_t *e, const file_t *f)
 {
+    (void)f;
     size_t namelen = strlen(e->name);
     size_t reclen = (sizeof(dirent_t) + namelen + 1 + 7) & ~(size_t)7;
     if (reclen > room)
@@ -343,6 +344,31 @@ static size_t dirent_pack(uint8_t *buf, size_t room, const vfs_dirent_t *e)
     return reclen;
 }
 
+int sys_dir_fill(file_t *f, uint8_t *buf, size_t cap, size_t *used, sys_dirent_pack_t pack)
+{
+    vfs_dirent_t *e = kmalloc(sizeof *e);
+    if (!e)
+        return ENOMEM;
+    int err = 0;
+    for (;;) {
+        uint64_t before = f->offset;
+        int r = file_readdir(f, e);
+        if (r) {
+            err = r == ENOENT ? 0 : r;
+            break;
+        }
+        size_t n = pack(buf + *used, cap - *used, e, f);
+        if (!n) {
+            f->offset = before; /* give it back: the next call returns it */
+            err = *used ? 0 : EINVAL;
+            break;
+        }
+        *used += n;
+    }
+    kfree(e);
+    return err;
+}
+
 SYSCALL_DEFINE(SYS_GETDENTS, uint64_t, uint64_t fd, uptr_t buf, uint64_t count)
 {
     file_t *f = fdtable_get(my_fds(), (int64_t)fd);
@@ -350,34 +376,14 @@ SYSCALL_DEFINE(SYS_GETDENTS, uint64_t, uint64_t fd, uptr_t buf, uint64_t count)
         return syscall_fail(EBADF);
     size_t cap = count < IO_CHUNK ? (size_t)count : IO_CHUNK;
     uint8_t *k = kmalloc(cap ? cap : 1);
-    vfs_dirent_t *e = kmalloc(sizeof *e);
-    int err = k && e ? 0 : ENOMEM;
     size_t used = 0;
     uint64_t start = f->offset;
-    while (!err) {
-        uint64_t before = f->offset;
-        int r = file_readdir(f, e);
-        if (r == ENOENT)
-            break;
-        if (r) {
-            err = r;
-            break;
-        }
-        size_t n = dirent_pack(k + used, cap - used, e);
-        if (!n) {
-            f->offset = before; /* give it back: the next call returns it */
-            if (!used)
-                err = EINVAL;
-            break;
-        }
-        used += n;
-    }
+    int err = k ? sys_dir_fill(f, k, cap, &used, dirent_pack) : ENOMEM;
     if (!err && used && uaccess_write(buf, k, used)) {
         f->offset = start; /* nothing reached the caller: the next call returns them again */
         err = EFAULT;
     }
     kfree(k);
-    kfree(e);
     file_put(f);
     return err ? syscall_fail(err) : used;
 }

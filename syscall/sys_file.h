@@ -22,6 +22,14 @@ int sys_install_pair(file_t *a, file_t *b, bool clospawn, int32_t fds[2]);
 /* poll on kernel copies of count entries: fills revents and *ready, sleeping until one is
  * ready or timeout ns pass (CLOCK_NEVER: forever). 0 or EINTR. */
 int sys_poll_wait(pollfd_t *p, size_t count, uint64_t timeout, size_t *ready);
+/* Packs one directory entry e of f into buf (room bytes): its size, 0 when it does not fit. */
+typedef size_t (*sys_dirent_pack_t)(uint8_t *buf, size_t room, const vfs_dirent_t *e,
+                                    const file_t *f);
+/* Reads entries of the directory open as f and packs them after the first *used bytes of
+ * buf (cap bytes), adding to *used: up to the end, a full buffer (the entry that did not fit
+ * stays for the next call) or an error. 0, the error, or EINVAL when not one entry fit. The
+ * caller copies out and, when that faults, puts f->offset back. */
+int sys_dir_fill(file_t *f, uint8_t *buf, size_t cap, size_t *used, sys_dirent_pack_t pack);
 /* Ends every share() offer made by process pid (its exit path calls this). */
 void share_drop_owner(uint64_t pid);
 

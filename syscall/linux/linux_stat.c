@@ -185,9 +185,18 @@ static size_t dirent64_pack(uint8_t *buf, size_t room, uint64_t ino, int64_t off
     return reclen;
 }
 
+/* A VFS entry as a linux_dirent64; d_off is the position after it (the VFS cookie, past
+ * the two dots). */
+static size_t dirent64_pack_entry(uint8_t *buf, size_t room, const vfs_dirent_t *e,
+                                  const file_t *f)
+{
+    return dirent64_pack(buf, room, e->ino, (int64_t)(f->offset + 2), dt_of(e->type), e->name);
+}
+
 /* The VFS lists neither "." nor "..": Linux programs expect both first. They go out before
  * the first entry, and FILE_DOTS_DONE on the open file says so (lseek to 0, rewinddir,
- * clears it: linux_sys_lseek). */
+ * clears it: linux_sys_lseek). A copy-out that faults takes nothing: the position and the
+ * dots go back as they were. */
 int64_t linux_sys_getdents64(uint64_t fd, void *ubuf, uint64_t count)
 {
     file_t *f = fdtable_get(linux_fds(), (int64_t)fd);
@@ -199,45 +208,29 @@ int64_t linux_sys_getdents64(uint64_t fd, void *ubuf, uint64_t count)
     }
     size_t cap = count < DENTS_CHUNK ? (size_t)count : DENTS_CHUNK;
     uint8_t *k = kmalloc(cap ? cap : 1);
-    vfs_dirent_t *e = kmalloc(sizeof *e);
-    int err = k && e ? 0 : ENOMEM;
+    int err = k ? 0 : ENOMEM;
     size_t used = 0;
-    if (!(__atomic_load_n(&f->flags, __ATOMIC_RELAXED) & FILE_DOTS_DONE)) {
+    uint64_t start = f->offset;
+    bool dots_now = false;
+    if (!err && !(__atomic_load_n(&f->flags, __ATOMIC_RELAXED) & FILE_DOTS_DONE)) {
         vnode_t *v = f->vnode;
         size_t n = dirent64_pack(k, cap, v->ino, 1, LINUX_DT_DIR, ".");
         size_t m = n ? dirent64_pack(k + n, cap - n, v->parent ? v->parent->ino : v->ino, 2,
                                      LINUX_DT_DIR, "..") : 0;
-        if (!m) {
+        if (!m)
             err = EINVAL; /* not even room for the two dots */
-            goto out;
-        }
         used = n + m;
-        __atomic_fetch_or(&f->flags, FILE_DOTS_DONE, __ATOMIC_RELAXED);
+        dots_now = true;
     }
-    while (!err) {
-        uint64_t before = f->offset;
-        int r = file_readdir(f, e);
-        if (r == ENOENT)
-            break;
-        if (r) {
-            err = r;
-            break;
-        }
-        size_t n = dirent64_pack(k + used, cap - used, e->ino, (int64_t)(f->offset + 2),
-                                 dt_of(e->type), e->name);
-        if (!n) {
-            f->offset = before; /* give it back: the next call returns it */
-            if (!used)
-                err = EINVAL;
-            break;
-        }
-        used += n;
-    }
-out:
-    if (!err && used && copy_to_user(ubuf, k, used))
+    if (!err)
+        err = sys_dir_fill(f, k, cap, &used, dirent64_pack_entry);
+    if (!err && used && copy_to_user(ubuf, k, used)) {
+        f->offset = start; /* nothing reached the caller: the next call returns them again */
         err = EFAULT;
+    }
+    if (!err && dots_now)
+        __atomic_fetch_or(&f->flags, FILE_DOTS_DONE, __ATOMIC_RELAXED);
     kfree(k);
-    kfree(e);
     file_put(f);
     return err ? -err : (int64_t)used;
 }
