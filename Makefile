@@ -483,14 +483,15 @@ $(LINUX_DIR)/hostile: test/linux-hostile/hostile.c
 	musl-gcc $(LINUX_CFLAGS) -static $< -o $@
 
 # Debian's busybox-static (/bin/busybox, glibc static) runs the commands of
-# test/linux/busybox.cmds (@IN@: test/linux/busybox-input.txt) as busybox-N.
+# test/linux/busybox.cmds (@IN@: test/linux/busybox-input.txt) as busybox-N, and the
+# Spindle-only checks of test/linux/spindle-only.sh.
 BUSYBOX := /bin/busybox
 $(LINUX_DIR)/root.tar: $(ROOT_TAR) $(LINUX_BINS) $(LINUX_DIR)/hostile test/linux/busybox.cmds \
-        test/linux/busybox-input.txt
+        test/linux/busybox-input.txt test/linux/spindle-only.sh
 	@rm -rf $(LINUX_DIR)/root && mkdir -p $(LINUX_DIR)/root/linux
 	@cp $(LINUX_BINS) $(LINUX_DIR)/hostile $(LINUX_DIR)/root/linux/
 	@strip --strip-debug $(LINUX_DIR)/root/linux/*
-	@cp $(BUSYBOX) test/linux/busybox-input.txt $(LINUX_DIR)/root/linux/
+	@cp $(BUSYBOX) test/linux/busybox-input.txt test/linux/spindle-only.sh $(LINUX_DIR)/root/linux/
 	@for b in $(notdir $(LINUX_BINS)); do \
 	    printf 'echo "=== %s"\n/linux/%s /tmp/lx-%s > /tmp/out-%s 2> /dev/null\necho "=== status $$?"\ncat /tmp/out-%s\n' \
 	        $$b $$b $$b $$b $$b; done > $(LINUX_DIR)/root/linux/run-all.sh

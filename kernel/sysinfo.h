@@ -1,7 +1,10 @@
 /*
- * sysinfo.h - a text summary of the machine for user space (/proc/system, read by the
- * `sysinfo` program): CPUs, firmware, ACPI OEM (the framebuffer mode is /dev/fb0's). Facts
- * from the boot information are copied at boot, since the loader's memory may be reused.
+ * sysinfo.h - text summaries of the machine for user space: /proc/system (read by the
+ * `sysinfo` program: CPUs, firmware, ACPI OEM; the framebuffer mode is /dev/fb0's) and the
+ * Linux-format /proc/meminfo, /proc/uptime, /proc/cpuinfo and /proc/stat that Linux
+ * programs (busybox free, ps, top) parse.
+ * Facts from the boot information are copied at boot, since the loader's memory may be
+ * reused.
  */
 #ifndef KERNEL_SYSINFO_H
 #define KERNEL_SYSINFO_H
@@ -21,5 +24,17 @@
 void sysinfo_record(const boot_info_t *bi);
 /* "key: value" lines into buf (cap bytes, NUL-terminated); returns the length. */
 size_t sysinfo_format(char *buf, size_t cap);
+
+/* The Linux files, same contract as sysinfo_format; each *_MAX is room for the whole text
+ * (cpuinfo: one block per online CPU, SYSINFO_CPUINFO_BLOCK_MAX bytes at most each). */
+#define SYSINFO_MEMINFO_MAX 512
+#define SYSINFO_UPTIME_MAX 64
+#define SYSINFO_CPUINFO_BLOCK_MAX 768
+#define SYSINFO_STAT_MAX (128 + 128 * (SCHED_MAX_CPUS + 1))
+size_t sysinfo_cpuinfo_max(void);
+size_t sysinfo_format_stat(char *buf, size_t cap);
+size_t sysinfo_format_meminfo(char *buf, size_t cap);
+size_t sysinfo_format_uptime(char *buf, size_t cap);
+size_t sysinfo_format_cpuinfo(char *buf, size_t cap);
 
 #endif

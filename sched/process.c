@@ -10,6 +10,7 @@
 #include "kernel/arch/arch.h"
 #include "kernel/arch/cpu.h"
 #include "kernel/cmdline.h"
+#include "kernel/time/clock.h"
 #include "kernel/fs/fdtable.h"
 #include "syscall/sys_file.h"
 #include "kernel/fs/vfs.h"
@@ -111,6 +112,7 @@ void process_link_child(process_t *parent, process_t *p)
 {
     uint64_t f = sched_lock();
     p->pid = next_pid++;
+    p->start_ns = clock_now_ns();
     p->parent = parent;
     p->next_sibling = parent->children;
     parent->children = p;
@@ -461,6 +463,12 @@ bool process_info(uint64_t pid, process_info_t *out)
         out->threads = p->thread_count;
         out->memory_pages = p->aspace ? p->aspace->user_pages + p->aspace->table_pages : 0;
         out->cpu_ns = process_cpu_ns(p);
+        out->rss_pages = p->aspace ? p->aspace->user_pages : 0;
+        out->vsize_pages = p->aspace ? p->aspace->mapped_pages : 0;
+        out->start_ns = p->start_ns;
+        out->runnable = false;
+        for (const thread_t *t = p->threads; t; t = t->proc_next)
+            out->runnable |= t->state == THREAD_READY || t->state == THREAD_RUNNING;
     }
     sched_unlock(f);
     return p != NULL;

@@ -64,6 +64,7 @@ typedef struct process {
     uint32_t umask;                 /* Linux umask (recorded: files have no modes yet) */
     uint64_t enosys_seen[8];        /* Linux calls < 512 already reported as missing (atomic
                                      * bits: one console line per process and call) */
+    uint64_t start_ns;              /* clock_now_ns() when it joined the table (procfs stat) */
 } process_t;
 
 /* What a new process starts with (all strings are kernel copies). */
@@ -135,6 +136,10 @@ typedef struct {
     unsigned threads;
     uint64_t memory_pages;           /* user pages + page tables */
     uint64_t cpu_ns;                 /* CPU time of all its threads, ended ones included */
+    uint64_t rss_pages;              /* user pages it owns (resident) */
+    uint64_t vsize_pages;            /* pages of its mapped regions (guards and devices not) */
+    uint64_t start_ns;               /* clock_now_ns() at its start */
+    bool runnable;                   /* one of its threads runs or waits for a CPU */
 } process_info_t;
 bool process_info(uint64_t pid, process_info_t *out);
 /* CPU time of every thread p has had, ended ones included. Scheduler lock held. */

@@ -47,7 +47,7 @@ done < test/linux/busybox.cmds
 # 2. One boot: every program (run-all.sh), traced basics-musl on COM2, then hostile.
 img=$out/linux.img
 cp --sparse=always "$build/linux/spindle.img" "$img"
-printf '%s\n' 'qemu_exit trace=basics-musl trace_port=com2 -- /bin/sh -c "/bin/sh /linux/run-all.sh; /bin/trace -e mmap,futex /linux/threads-musl > /dev/null; free; /linux/hostile; sleep 0.5; free; /linux/hostile vfork-sleep & sleep 0.5; kill $!; wait; echo vfork-parent-killed; free"' > "$out/cmdline.txt"
+printf '%s\n' 'qemu_exit trace=basics-musl trace_port=com2 -- /bin/sh -c "/bin/sh /linux/run-all.sh; /bin/sh /linux/spindle-only.sh; /bin/trace -e mmap,futex /linux/threads-musl > /dev/null; free; /linux/hostile; sleep 0.5; free; /linux/hostile vfork-sleep & sleep 0.5; kill $!; wait; echo vfork-parent-killed; free"' > "$out/cmdline.txt"
 mcopy -o -i "$img@@1M" "$out/cmdline.txt" ::/spindle/cmdline.txt
 start=$(date +%s)
 sh tools/qemu.sh --image "$img" --smp "$smp" --mem "$mem" --log "$out/com1.log" \
@@ -63,6 +63,7 @@ awk -v dir="$out/spindle" '
     /^=== / { f = dir "/" substr($0, 5); printf "" > f; next }
     /^hostile: |^vfork-parent-killed|^(ok|FAIL) linux\.hostile\.|^ +total KiB|^memory |^kernel heap:|^per-process limit:/ { f = ""; next }
     /^init: / { f = "" }
+    /^=== spindle-end/ { f = ""; next }
     /^linux: pid / { next }
     f { print > f }
 ' "$out/com1.txt"
@@ -79,6 +80,25 @@ done
 missing=$(grep -a '^linux: pid .* not implemented' "$out/com1.txt" | grep -v '(hostile)' | head -3)
 if [ -z "$missing" ]; then pass linux.no-missing-calls
 else fail linux.no-missing-calls "$(echo "$missing" | head -1)"; fi
+
+# Spindle only (test/linux/spindle-only.sh): the Linux-format /proc files and the busybox
+# tools that read them; values differ from the host's, so each section is matched by pattern.
+spindle_check() { # NAME SECTION ERE: a line of SECTION's output matches ERE
+    if grep -aqE "$3" "$out/spindle/spindle-$2" 2> /dev/null; then pass "linux.spindle.$1"
+    else fail "linux.spindle.$1" "no line matching '$3' in $out/spindle/spindle-$2"; fi
+}
+spindle_check ps-lists-processes ps '^ +1 +[^ ]+ +\[init\]$'
+spindle_check ps-lists-itself ps '^ +[0-9]+ +[^ ]+ +\[busybox\]$'
+for f in MemTotal MemFree MemAvailable; do
+    spindle_check "meminfo.$f" meminfo "^$f: +[1-9][0-9]* kB$"
+done
+spindle_check uptime uptime '^[0-9]+\.[0-9]{2} [0-9]+\.[0-9]{2}$'
+spindle_check cpuinfo-one-block-per-cpu cpuinfo "^$smp\$"
+spindle_check cpuinfo-flags cpuinfo '^flags	+: .*\bsse2\b'
+spindle_check self-stat stat '^[0-9]+ \(busybox\) R [0-9]+ [0-9]+ [0-9]+ 0 -1( [0-9]+){44}$'
+spindle_check free free '^Mem: +[1-9][0-9]* +[0-9]+ +[1-9][0-9]*'
+spindle_check top-cpu-line top '^CPU: +[0-9]+% usr'
+spindle_check top-lists-itself top '^ +[0-9]+ +[0-9]+ +[^ ]+ +R +[0-9]+ .*\[busybox\]$'
 
 # 4. The trace of basics-musl shows Linux names, decoded arguments and -1 ERRNO failures.
 tr -d '\r' < "$out/com2.log" > "$out/com2.txt" 2> /dev/null

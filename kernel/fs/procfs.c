@@ -11,24 +11,43 @@
 #include "mm/heap.h"
 #include "sched/process.h"
 
-#define PROCFS_TEXT_MAX 256 /* a process field; /proc/system has SYSINFO_TEXT_MAX */
+#define PROCFS_TEXT_MAX 256 /* a one-value field or status */
+/* /proc/PID/stat: the name and 52 numbers of at most 20 digits, with their spaces. */
+#define PROCFS_STAT_MAX (PROCESS_NAME_MAX + 52 * 21 + 16)
 
 enum { FIELD_STATUS, FIELD_NAME, FIELD_STATE, FIELD_PARENT, FIELD_THREADS, FIELD_MEMORY,
-       FIELD_COUNT };
-/* (shell) /proc/system: the machine summary of kernel/sysinfo.c, for `sysinfo`. Its node
- * uses this field number with pid 0; readdir lists it right after "self". */
-#define FIELD_SYSTEM  (FIELD_COUNT + 1)
-#define COOKIE_SYSTEM (1ULL << 63)
+       FIELD_STAT, FIELD_COUNT };
 static const char *const field_names[FIELD_COUNT] = {
-    "status", "name", "state", "parent", "threads", "memory",
+    "status", "name", "state", "parent", "threads", "memory", "stat",
 };
+
+static size_t procfs_format_loadavg(char *buf, size_t cap);
+
+/* Files of the root itself (pid 0 nodes, field FIELD_ROOT + index): /proc/system, the
+ * machine summary of kernel/sysinfo.c for `sysinfo`, and the Linux-format files. readdir
+ * lists them after "self", with cookies COOKIE_ROOT + index. */
+#define FIELD_ROOT  0x100
+#define COOKIE_ROOT (1ULL << 63)
+static const struct {
+    const char *name;
+    size_t (*format)(char *buf, size_t cap);
+    size_t cap;                 /* 0: ask sysinfo_cpuinfo_max() */
+} root_files[] = {
+    { "system", sysinfo_format, SYSINFO_TEXT_MAX },
+    { "meminfo", sysinfo_format_meminfo, SYSINFO_MEMINFO_MAX },
+    { "uptime", sysinfo_format_uptime, SYSINFO_UPTIME_MAX },
+    { "cpuinfo", sysinfo_format_cpuinfo, 0 },
+    { "stat", sysinfo_format_stat, SYSINFO_STAT_MAX },
+    { "loadavg", procfs_format_loadavg, PROCFS_TEXT_MAX },
+};
+#define ROOT_FILES (sizeof root_files / sizeof root_files[0])
 
 typedef struct {
     uint64_t pid;
     unsigned field;
 } procfs_node_t;
 
-/* The text of one open file, sized for its field (the system summary is longer). */
+/* The text of one open file, sized for its field (cpuinfo grows with the CPUs). */
 typedef struct {
     size_t len;
     char text[];
@@ -36,6 +55,16 @@ typedef struct {
 
 static const vnode_ops_t procfs_root_ops, procfs_pid_ops, procfs_file_ops;
 static const file_ops_t procfs_fops;
+
+/* Stable inode numbers: readers skip a directory entry whose number is 0 (glibc's readdir
+ * does), and stat should agree with readdir. Root files are pid 0; field PROCFS_DIR_FIELD
+ * names the /proc/PID directory itself. */
+#define PROCFS_INO_SELF  2
+#define PROCFS_DIR_FIELD 0x1ff
+static uint64_t procfs_ino(uint64_t pid, unsigned field)
+{
+    return ((pid + 1) << 9) | field;
+}
 
 static bool parse_pid(const char *name, size_t len, uint64_t *pid)
 {
@@ -69,6 +98,7 @@ static int procfs_node(vnode_type_t type, const vnode_ops_t *ops, uint64_t pid,
     }
     n->pid = pid;
     n->field = field;
+    v->ino = procfs_ino(pid, type == VNODE_DIR ? PROCFS_DIR_FIELD : field);
     v->priv = n;
     v->parent = type == VNODE_DIR ? parent : NULL; /* the procfs root is static */
     v->refs = 1;
@@ -82,8 +112,9 @@ static int root_lookup(vnode_t *dir, const char *name, size_t len, vnode_t **out
 {
     uint64_t pid;
     process_info_t info;
-    if (len == 6 && memcmp(name, "system", 6) == 0)
-        return procfs_node(VNODE_FILE, &procfs_file_ops, 0, FIELD_SYSTEM, dir, out);
+    for (unsigned i = 0; i < ROOT_FILES; i++)
+        if (strlen(root_files[i].name) == len && memcmp(root_files[i].name, name, len) == 0)
+            return procfs_node(VNODE_FILE, &procfs_file_ops, 0, FIELD_ROOT + i, dir, out);
     if (len == 4 && memcmp(name, "self", 4) == 0)
         pid = process_current()->pid;
     else if (!parse_pid(name, len, &pid))
@@ -97,23 +128,26 @@ static int root_readdir(vnode_t *dir, uint64_t *cookie, vfs_dirent_t *out)
 {
     (void)dir;
     if (*cookie == 0) {
-        out->ino = 0;
+        out->ino = PROCFS_INO_SELF;
         out->type = VNODE_DIR;
         strlcpy(out->name, "self", sizeof out->name);
-        *cookie = COOKIE_SYSTEM;
+        *cookie = COOKIE_ROOT;
         return 0;
     }
-    if (*cookie == COOKIE_SYSTEM) {
-        out->ino = 0;
+    if (*cookie >= COOKIE_ROOT) {
+        uint64_t i = *cookie - COOKIE_ROOT;
+        if (i >= ROOT_FILES)
+            return ENOENT;
+        out->ino = procfs_ino(0, FIELD_ROOT + (unsigned)i);
         out->type = VNODE_FILE;
-        strlcpy(out->name, "system", sizeof out->name);
-        *cookie = 1;
+        strlcpy(out->name, root_files[i].name, sizeof out->name);
+        *cookie = i + 1 < ROOT_FILES ? *cookie + 1 : 1;
         return 0;
     }
     uint64_t pid;
     if (!process_next_pid(*cookie, &pid))
         return ENOENT;
-    out->ino = 0;
+    out->ino = procfs_ino(pid, PROCFS_DIR_FIELD);
     out->type = VNODE_DIR;
     snprintf(out->name, sizeof out->name, "%lu", (unsigned long)pid);
     *cookie = pid + 1;
@@ -139,10 +173,9 @@ static int pid_lookup(vnode_t *dir, const char *name, size_t len, vnode_t **out)
 
 static int pid_readdir(vnode_t *dir, uint64_t *cookie, vfs_dirent_t *out)
 {
-    (void)dir;
     if (*cookie >= FIELD_COUNT)
         return ENOENT;
-    out->ino = 0;
+    out->ino = procfs_ino(((procfs_node_t *)dir->priv)->pid, (unsigned)*cookie);
     out->type = VNODE_FILE;
     strlcpy(out->name, field_names[*cookie], sizeof out->name);
     (*cookie)++;
@@ -157,6 +190,24 @@ static void pid_release(vnode_t *v)
 
 /* ---------------------------------------------------------------- files */
 
+/* Linux's /proc/PID/stat: 52 fields, real values where the kernel keeps them (state,
+ * parent, CPU time in 100 Hz ticks, all of it counted as user time, threads, start time,
+ * sizes), the others 0; the process group and session are the pid, as getpgid reports. */
+static size_t procfs_format_stat(const process_info_t *pi, char *buf, size_t cap)
+{
+    char state = pi->state != PROCESS_ALIVE ? 'Z' : pi->runnable ? 'R' : 'S';
+    unsigned long pid = (unsigned long)pi->pid;
+    int n = snprintf(buf, cap,
+                     "%lu (%s) %c %lu %lu %lu 0 -1 0 0 0 0 0 %llu 0 0 0 20 0 %u 0 %llu %llu %llu "
+                     "18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
+                     pid, pi->name, state, (unsigned long)pi->parent, pid, pid,
+                     (unsigned long long)(pi->cpu_ns / 10000000), pi->threads,
+                     (unsigned long long)(pi->start_ns / 10000000),
+                     (unsigned long long)(pi->vsize_pages * 4096),
+                     (unsigned long long)pi->rss_pages);
+    return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
+}
+
 static size_t procfs_format(const process_info_t *pi, unsigned field, char *buf, size_t cap)
 {
     const char *state = pi->state == PROCESS_ALIVE ? "alive" : "zombie";
@@ -168,6 +219,7 @@ static size_t procfs_format(const process_info_t *pi, unsigned field, char *buf,
     case FIELD_PARENT: n = snprintf(buf, cap, "%lu\n", (unsigned long)pi->parent); break;
     case FIELD_THREADS: n = snprintf(buf, cap, "%u\n", pi->threads); break;
     case FIELD_MEMORY: n = snprintf(buf, cap, "%lu\n", kib); break;
+    case FIELD_STAT: return procfs_format_stat(pi, buf, cap);
     default:
         n = snprintf(buf, cap, "pid: %lu\nname: %s\nstate: %s\nparent: %lu\nthreads: %u\n"
                      "memory_kib: %lu\ncpu_ms: %lu\n", (unsigned long)pi->pid, pi->name, state,
@@ -178,22 +230,53 @@ static size_t procfs_format(const process_info_t *pi, unsigned field, char *buf,
     return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
 }
 
-static int procfs_file_open(vnode_t *v, file_t *f)
+/* Linux's /proc/loadavg: no load average is kept (0.00), then processes in the table and
+ * the highest pid. */
+static size_t procfs_format_loadavg(char *buf, size_t cap)
 {
-    procfs_node_t *n = v->priv;
+    uint64_t pid = 1, last = 0;
+    while (process_next_pid(pid, &pid))
+        last = pid++;
+    int n = snprintf(buf, cap, "0.00 0.00 0.00 1/%zu %llu\n", process_count(),
+                     (unsigned long long)last);
+    return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
+}
+
+/* The file's text, generated now into a buffer sized for it: NULL and *err on failure. */
+static procfs_text_t *procfs_text_make(const procfs_node_t *n, int *err)
+{
     process_info_t info;
-    if ((f->flags & O_ACCMODE) != O_RDONLY)
-        return EACCES;
-    if (n->field != FIELD_SYSTEM && !process_info(n->pid, &info))
-        return ENOENT;
-    size_t cap = n->field == FIELD_SYSTEM ? SYSINFO_TEXT_MAX : PROCFS_TEXT_MAX;
+    size_t cap;
+    if (n->field >= FIELD_ROOT) {
+        size_t i = n->field - FIELD_ROOT;
+        cap = root_files[i].cap ? root_files[i].cap : sysinfo_cpuinfo_max();
+    } else {
+        if (!process_info(n->pid, &info)) {
+            *err = ENOENT;
+            return NULL;
+        }
+        cap = n->field == FIELD_STAT ? PROCFS_STAT_MAX : PROCFS_TEXT_MAX;
+    }
     procfs_text_t *t = kzalloc(sizeof *t + cap);
-    if (!t)
-        return ENOMEM;
-    if (n->field == FIELD_SYSTEM)
-        t->len = sysinfo_format(t->text, cap);
+    if (!t) {
+        *err = ENOMEM;
+        return NULL;
+    }
+    if (n->field >= FIELD_ROOT)
+        t->len = root_files[n->field - FIELD_ROOT].format(t->text, cap);
     else
         t->len = procfs_format(&info, n->field, t->text, cap);
+    return t;
+}
+
+static int procfs_file_open(vnode_t *v, file_t *f)
+{
+    if ((f->flags & O_ACCMODE) != O_RDONLY)
+        return EACCES;
+    int err = 0;
+    procfs_text_t *t = procfs_text_make(v->priv, &err);
+    if (!t)
+        return err;
     f->priv = t;
     return 0;
 }
