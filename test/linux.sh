@@ -9,7 +9,9 @@
 # -static, as musl static PIEs, with gcc -static and gcc -static-pie, and BUILD/linux/spindle.img, whose root
 # has them in /linux with run-all.sh). Each program runs here on the host and on Spindle with
 # a scratch directory as its argument; the outputs and exit statuses must be identical
-# (differential); so must Debian's busybox-static running test/linux/busybox.cmds. The same
+# (differential); so must Debian's busybox-static running test/linux/busybox.cmds. What
+# cannot match the host (the /proc files busybox ps, top and free read) runs from
+# test/linux/spindle-only.sh and is matched by pattern (linux.spindle.*). The same
 # boot traces basics-musl to COM2 (its lines must carry Linux call
 # names) and then runs /linux/hostile, which must report only ok lines and leave the kernel
 # standing with every page and heap byte back (/bin/free before and after).

@@ -96,9 +96,9 @@ static vnode_t *devfs_node(vnode_type_t type, const vnode_ops_t *ops, const file
 
 static vnode_t *devfs_dir_new(vnode_t *parent)
 {
-    static devfs_dir_t dirs[2];
+    static devfs_dir_t dirs[3];
     static unsigned used;
-    ASSERT(used < 2);
+    ASSERT(used < 3);
     vnode_t *v = devfs_node(VNODE_DIR, &devfs_dir_ops, NULL, &dirs[used++]);
     v->parent = parent;
     return v;
@@ -127,6 +127,8 @@ vnode_t *devfs_create(const boot_framebuffer_t *fb)
     vnode_t *pipes = devfs_dir_new(root);
     devfs_add(root, "pipe", pipes);
     devfs_add(pipes, "new", devfs_node(VNODE_DEV, &devfs_pipe_ops, NULL, NULL));
+    /* The mount point of /dev/shm (vfs_init puts a tmpfs there for shm_open). */
+    devfs_add(root, "shm", devfs_dir_new(root));
     dev_console_init();
     return root;
 }

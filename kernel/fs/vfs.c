@@ -319,8 +319,11 @@ void vfs_init(const void *archive, uint64_t archive_size, const boot_framebuffer
     vfs_mkdir_boot("/dev");
     vfs_mkdir_boot("/proc");
     vfs_mkdir_boot("/tmp");
-    if (vfs_mount("/dev", devfs_create(fb)) || vfs_mount("/proc", procfs_create()))
-        panic("vfs: cannot mount /dev and /proc");
-    kprintf("vfs: tmpfs root (limit %lu MiB), devfs on /dev, procfs on /proc\n",
+    /* /dev/shm: a writable tmpfs (sharing the root's limit) where shm_open makes its files. */
+    if (vfs_mount("/dev", devfs_create(fb)) || vfs_mount("/proc", procfs_create()) ||
+        vfs_mount("/dev/shm", tmpfs_create_root()))
+        panic("vfs: cannot mount /dev, /proc and /dev/shm");
+    kprintf("vfs: tmpfs root (limit %lu MiB), devfs on /dev, procfs on /proc, tmpfs on "
+            "/dev/shm\n",
             (unsigned long)(tmpfs_limit() >> 20));
 }
