@@ -38,6 +38,16 @@ static __attribute__((unused)) unsigned t_cpus_online(void)
     return (unsigned)cpus_online();
 }
 
+/* A page that was mapped and is not any more: every copy into it faults (NULL if no map). */
+static __attribute__((unused)) void *t_unmapped_page(void)
+{
+    void *m = sys_mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                       (uint64_t)-1, 0);
+    if (m)
+        sys_munmap(m, 4096);
+    return m;
+}
+
 /* The call failed the documented way: ERR and this code in errno. */
 #define T_FAILS_WITH(r, code) ((r) == ERR && sys_errno() == (uint64_t)(code))
 

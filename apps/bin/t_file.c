@@ -357,20 +357,11 @@ static void test_stdio(void)
     unlink("/tmp/s.txt");
 }
 
-static void *unmapped_page(void)
-{
-    void *m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (m == MAP_FAILED)
-        return NULL;
-    munmap(m, 4096);
-    return m;
-}
-
 /* Issue 17: a file read into unmapped memory returned EFAULT but moved the offset, and a
  * getdents into it skipped the entries it had packed. */
 static void test_copy_fault_takes_nothing(void)
 {
-    void *bad = unmapped_page();
+    void *bad = t_unmapped_page();
     int fd = open("/tmp/t_file_fault", O_CREAT | O_RDWR | O_TRUNC);
     char buf[16];
     write(fd, "0123456789", 10);

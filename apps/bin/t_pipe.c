@@ -15,7 +15,6 @@
 #include <spindle.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "t_check.h"
@@ -87,22 +86,12 @@ static void test_basic(void)
             sys_open2("/dev/nope", (fd_pair_t *)buf) == ERR && sys_errno() == ENOENT);
 }
 
-/* A page that was mapped and is not any more: every copy into it faults. */
-static void *unmapped_page(void)
-{
-    void *m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (m == MAP_FAILED)
-        return NULL;
-    munmap(m, 4096);
-    return m;
-}
-
 /* Issue 17: a read into an unmapped buffer consumed the bytes (the next read got EAGAIN). */
 static void test_read_fault_keeps_data(void)
 {
     int p[2];
     char buf[16];
-    void *bad = unmapped_page();
+    void *bad = t_unmapped_page();
     if (!bad || pipe(p) != 0) {
         T_CHECK(P, "pipe-read-fault-keeps-data", 0);
         return;
