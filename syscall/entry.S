@@ -7,8 +7,9 @@
  * The stack then receives a full interrupt_frame_t (same layout as isr.S builds), so the
  * C side, the fault paths and a new thread's first return share one format.
  *
- * Exit: interrupts off, then SYSRET when syscall_exit_may_sysret() allows it, else the
- * general iretq path (also the first entry of every new user thread).
+ * Exit: syscall_dispatch returns with interrupts off and says whether SYSRET may be used
+ * (one C call for both: the thread it looked up serves the checks too); else the general
+ * iretq path (also the first entry of every new user thread).
  */
 #include "kernel/arch/isr_frame.h"
 #include "syscall/syscall_ctx.h"
@@ -39,12 +40,10 @@ syscall_entry:
     movq %rbx, %rdi
     call syscall_dispatch
 
-    /* Interrupts off before anything of the user context is restored: from here on the
-     * CPU must not take an interrupt while RSP holds the user stack pointer in ring 0 -
-     * it would push its frame onto user memory (no stack switch for a ring-0 interrupt). */
-    cli
-    movq %rbx, %rdi
-    call syscall_exit_may_sysret
+    /* Interrupts are off (syscall_dispatch's cli) before anything of the user context is
+     * restored: from here on the CPU must not take an interrupt while RSP holds the user
+     * stack pointer in ring 0 - it would push its frame onto user memory (no stack switch
+     * for a ring-0 interrupt). */
     movq %rbx, %rsp
     testq %rax, %rax
     jz syscall_return_iret

@@ -133,34 +133,13 @@ bool syscall_abi_failed(const syscall_abi_t *abi, uint64_t nr, uint64_t ret,
     return m->ret == SYSCALL_RET_UPTR ? ret == 0 : ret == ERR;
 }
 
-void syscall_dispatch(interrupt_frame_t *f)
-{
-    /* SPINDLE_NO_TRACE_HOOK: only the `make bench` variant kernel (kernel-nohook.elf)
-     * defines it, to measure what this branch costs the null system call. */
-    process_t *p = process_current();
-#ifndef SPINDLE_NO_TRACE_HOOK
-    if (__builtin_expect(trace_enabled, 0)) { /* tracing off: this one predictable branch */
-        trace_syscall(f, syscall_abi_of(p));
-    } else
-#endif
-    if (__builtin_expect(p->abi == SYSCALL_ABI_NATIVE, 1)) {
-        f->rax = syscall_invoke(f->rax, f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
-    } else {
-        const uint64_t args[6] = { f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9 };
-        f->rax = syscall_abi_linux.invoke(f->rax, args);
-    }
-    sched_syscall_exit();   /* a wake-up or tick asked for a switch */
-    process_check_killed(); /* a kill() that came while this call ran */
-}
-
 /* SYSRET is only safe for the context the SYSCALL saved, unchanged: it reloads RIP from
  * RCX and RFLAGS from R11 and fixes CS/SS. A non-canonical RIP would fault in ring 0 on
  * Intel CPUs (with the user RSP already loaded), so such returns, and any context the
  * kernel rewrote (ctx flag), leave through iretq; so do TF/RF, which SYSRET cannot
- * reproduce faithfully. */
-uint64_t syscall_exit_may_sysret(interrupt_frame_t *f)
+ * reproduce faithfully. Interrupts are off. */
+static uint64_t syscall_exit_may_sysret(thread_t *t, const interrupt_frame_t *f)
 {
-    thread_t *t = sched_current();
     bool forced = t->ctx.flags & SYSCALL_CTX_FORCE_IRET;
     t->ctx.flags &= ~(uint64_t)SYSCALL_CTX_FORCE_IRET;
     if (forced || f->rip >= USER_ADDR_END)
@@ -172,4 +151,35 @@ uint64_t syscall_exit_may_sysret(interrupt_frame_t *f)
     if (f->rflags & (RFLAGS_TF | RFLAGS_RF))
         return 0;
     return f->cs == GDT_USER_CODE && f->ss == GDT_USER_DATA;
+}
+
+/* The thread is looked up once: the kernel stack this runs on is its own to the end (a
+ * switch in sched_syscall_exit comes back on the same stack), so every later step reuses
+ * it instead of walking sched_current() again. */
+uint64_t syscall_dispatch(interrupt_frame_t *f)
+{
+    thread_t *t = sched_current();
+    process_t *p = t->process;
+    /* SPINDLE_NO_TRACE_HOOK: only the `make bench` variant kernel (kernel-nohook.elf)
+     * defines it, to measure what this branch costs the null system call. */
+#ifndef SPINDLE_NO_TRACE_HOOK
+    if (__builtin_expect(trace_enabled, 0)) { /* tracing off: this one predictable branch */
+        trace_syscall(f, syscall_abi_of(p));
+    } else
+#endif
+    if (__builtin_expect(p->abi == SYSCALL_ABI_NATIVE, 1)) {
+        f->rax = syscall_invoke(f->rax, f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9);
+    } else {
+        const uint64_t args[6] = { f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9 };
+        f->rax = syscall_abi_linux.invoke(f->rax, args);
+    }
+    sched_syscall_exit(); /* a wake-up or tick asked for a switch */
+    /* A kill() that came while this call ran. t->process is read again (exec and vfork may
+     * change what the call left); the full check runs only when a kill is pending. */
+    if (__builtin_expect(t->process->kill_pending, 0))
+        process_check_killed();
+    /* Off before anything of the user context is restored (entry.S): the SYSRET checks
+     * must still hold when the registers are reloaded. */
+    __asm__ volatile("cli" ::: "memory");
+    return syscall_exit_may_sysret(t, f);
 }

@@ -61,10 +61,9 @@ void syscall_init(void);
 /* EFER.SCE, STAR, LSTAR, SFMASK on the calling CPU. */
 void syscall_init_cpu(void);
 
-/* The C side of the entry (entry.S). */
-void syscall_dispatch(interrupt_frame_t *frame);
-/* Interrupts are off. True when the return may use SYSRET (see syscall.c). */
-uint64_t syscall_exit_may_sysret(interrupt_frame_t *frame);
+/* The C side of the entry (entry.S): runs the call, then turns interrupts off and returns
+ * true when the way back may use SYSRET, false when it must use iretq (see syscall.c). */
+uint64_t syscall_dispatch(interrupt_frame_t *frame);
 
 /* Number of entries (== SYS_COUNT after syscall_init); for tests. */
 uint64_t syscall_table_size(void);
