@@ -180,6 +180,6 @@ uint64_t syscall_dispatch(interrupt_frame_t *f)
         process_check_killed();
     /* Off before anything of the user context is restored (entry.S): the SYSRET checks
      * must still hold when the registers are reloaded. */
-    __asm__ volatile("cli" ::: "memory");
+    cpu_cli();
     return syscall_exit_may_sysret(t, f);
 }
