@@ -90,6 +90,13 @@ void thread_detach(process_t *p, thread_t *t)
         ustack_release(p, t);
 }
 
+int thread_exit_word_check(uint64_t word)
+{
+    if (word & 3)
+        return EINVAL;
+    return word && !uaccess_range_ok(word, sizeof(uint32_t)) ? EFAULT : 0;
+}
+
 void thread_exit_notify(void)
 {
     thread_t *self = sched_current();
@@ -185,7 +192,7 @@ uint64_t thread_spawn_user(uint64_t entry, uint64_t arg, uint64_t stack, int *er
     thread_user_frame(t)->rdi = arg;
     /* Like clone() without CLONE_SETTLS: the creator's TLS until the thread sets its own,
      * so a raw thread's errno still lands somewhere valid. */
-    t->fs_base = rdmsr(MSR_FS_BASE);
+    t->fs_base = arch_user_fs_base();
     t->gs_base = rdmsr(MSR_GS_BASE);
     t->nice = self->nice;
     t->weight = self->weight;
@@ -206,7 +213,7 @@ void thread_frame_copy(thread_t *t, thread_t *from, uint64_t sp)
     f->rflags |= RFLAGS_IF;
     f->rax = 0;
     f->rsp = sp;
-    t->fs_base = rdmsr(MSR_FS_BASE); /* from is the running thread: its bases are live */
+    t->fs_base = arch_user_fs_base(); /* from is the running thread: its bases are live */
     t->gs_base = rdmsr(MSR_GS_BASE);
     t->sigmask = from->sigmask;
     t->nice = from->nice;
@@ -219,7 +226,7 @@ uint64_t thread_clone_user(uint64_t sp, uint64_t fs_base, uint64_t exit_word,
     process_t *p = process_current();
     thread_t *self = sched_current();
     if (!sp || !uaccess_range_ok(sp, 0) || !uaccess_range_ok(fs_base, 0) ||
-        (exit_word & 3) || (exit_word && !uaccess_range_ok(exit_word, sizeof(uint32_t)))) {
+        thread_exit_word_check(exit_word)) {
         *err = EINVAL;
         return 0;
     }

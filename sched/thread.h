@@ -52,6 +52,9 @@ uint64_t thread_clone_user(uint64_t sp, uint64_t fs_base, uint64_t exit_word,
  * caller must sched_exit_current()); false when it was the last (the caller ends the
  * process). When the process is being killed, the others are interrupted. */
 bool thread_leave_process(void);
+/* Whether word may be a thread's exit word: 0 (NULL or a 4-byte aligned user address),
+ * EINVAL (unaligned) or EFAULT (outside the user half). */
+int thread_exit_word_check(uint64_t word);
 /* First step of thread_exit, before any lock: drops the stack the kernel made for the
  * calling thread, then clears and wakes its exit word (thread_exit_word), so a joiner that
  * wakes finds the stack gone. */

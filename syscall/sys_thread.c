@@ -83,10 +83,9 @@ SYSCALL_DEFINE(SYS_CPUTIME, uint64_t, uint64_t tid)
  * exit: it must be a 4-byte aligned user address. */
 SYSCALL_DEFINE(SYS_THREAD_EXIT_WORD, uint64_t, uptr_t word)
 {
-    if (word.addr & 3)
-        return syscall_fail(EINVAL);
-    if (word.addr && !uaccess_range_ok(word.addr, sizeof(uint32_t)))
-        return syscall_fail(EFAULT);
+    int err = thread_exit_word_check(word.addr);
+    if (err)
+        return syscall_fail(err);
     sched_current()->exit_word = word.addr;
     return 0;
 }
