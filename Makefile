@@ -37,7 +37,7 @@ all: image
 
 # ---------------------------------------------------------------- kernel
 KERNEL_DIRS := kernel kernel/arch kernel/console kernel/lib kernel/acpi kernel/time \
-               syscall syscall/linux mm sched kernel/trace kernel/fs kernel/pci kernel/usb
+               syscall syscall/linux mm sched proc kernel/trace kernel/fs kernel/pci kernel/usb
 KERNEL_C    := $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.c))
 KERNEL_S    := $(foreach d,$(KERNEL_DIRS),$(wildcard $(d)/*.S))
 KERNEL_OBJS := $(patsubst %,$(BUILD)/k/%.o,$(basename $(KERNEL_C) $(KERNEL_S))) $(BUILD)/k/font.o \

@@ -2,7 +2,7 @@
  * power.c - ending the boot: isa-debug-exit under `qemu_exit` (never code 0, so a QEMU exit
  * status of 0 always means "no verdict"), ACPI S5 otherwise, and halt as the last resort.
  *
- * The power button (sched/process_power.c) ends every process and calls power_request
+ * The power button (proc/process_power.c) ends every process and calls power_request
  * first; init's end then returns kernel_main to power_shutdown, exactly as when the login
  * shell exits, and the request makes that a clean status 0.
  */

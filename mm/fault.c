@@ -24,7 +24,7 @@
 #include "mm/pmm.h"
 #include "mm/shm.h"
 #include <spindle/errno.h>
-#include "sched/process.h"
+#include "proc/process.h"
 #include "sched/sched.h"
 
 

@@ -26,7 +26,7 @@
 #include "kernel/panic.h"
 #include "kernel/time/clock.h"
 #include "kernel/uaccess.h"
-#include "sched/process.h"
+#include "proc/process.h"
 #include "sched/sched.h"
 
 #define FUTEX_BUCKETS 256

@@ -27,8 +27,8 @@
 #include "mm/aspace.h"
 #include "mm/heap.h"
 #include "mm/vmm.h"
-#include "sched/process.h"
-#include "sched/thread.h"
+#include "proc/process.h"
+#include "proc/thread.h"
 
 /* The top 16 bytes of every thread's kernel stack: a magic word and the owner
  * (sched_current). IST stacks come from the same allocator but hold the CPU's interrupt

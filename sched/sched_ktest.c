@@ -14,7 +14,7 @@
 #include "mm/vmm.h"
 #include "mm/heap.h"
 #include "mm/pmm.h"
-#include "sched/process.h"
+#include "proc/process.h"
 #include "sched/sched.h"
 
 static void t_set_flag_and_exit(void *arg)

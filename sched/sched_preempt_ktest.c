@@ -8,7 +8,7 @@
 #include "kernel/ktest.h"
 #include "kernel/lib/string.h"
 #include "kernel/time/clock.h"
-#include "sched/process.h"
+#include "proc/process.h"
 #include "sched/sched.h"
 
 #define T_RUNQ_N 200

@@ -8,7 +8,7 @@
 #include "kernel/fs/fdtable.h"
 #include "kernel/fs/vfs.h"
 #include "kernel/uaccess.h"
-#include "sched/process.h"
+#include "proc/process.h"
 
 /* A kernel copy of a user path (kmalloc'ed, VFS_PATH_MAX with NUL): 0, EFAULT, ENAMETOOLONG,
  * ENOMEM. Free with kfree. */

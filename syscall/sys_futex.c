@@ -2,7 +2,7 @@
  * sys_futex.c - the futex call (sched/futex.c does the work).
  */
 #include "sched/futex.h"
-#include "sched/process.h"
+#include "proc/process.h"
 #include "syscall/syscall.h"
 
 SYSCALL_DEFINE(SYS_FUTEX, uint64_t, uptr_t addr, uint64_t op, uint64_t value, uint64_t timeout)

@@ -2,7 +2,7 @@
  * sys_info.c - calls that only report: errno, ids and time.
  */
 #include "kernel/time/clock.h"
-#include "sched/process.h"
+#include "proc/process.h"
 #include "sched/sched.h"
 #include "syscall/syscall.h"
 

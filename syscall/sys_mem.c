@@ -11,7 +11,7 @@
 #include "mm/heap.h"
 #include "mm/hhdm.h"
 #include "mm/pmm.h"
-#include "sched/process.h"
+#include "proc/process.h"
 #include "syscall/sys_mem_fd.h"
 #include "syscall/syscall.h"
 

@@ -9,7 +9,7 @@
 #include "kernel/fs/vfs.h"
 #include "mm/aspace.h"
 #include "mm/hhdm.h"
-#include "sched/process.h"
+#include "proc/process.h"
 #include "syscall/sys_mem_fd.h"
 #include "syscall/syscall.h"
 

@@ -6,8 +6,8 @@
 #include "kernel/lib/string.h"
 #include "kernel/uaccess.h"
 #include "mm/heap.h"
-#include "sched/exec.h"
-#include "sched/process.h"
+#include "proc/exec.h"
+#include "proc/process.h"
 #include "syscall/syscall.h"
 #include "syscall/sys_file.h"
 

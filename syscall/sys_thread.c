@@ -4,9 +4,9 @@
  */
 #include "kernel/arch/arch.h"
 #include "kernel/uaccess.h"
-#include "sched/process.h"
+#include "proc/process.h"
 #include "sched/sched.h"
-#include "sched/thread.h"
+#include "proc/thread.h"
 #include "syscall/syscall.h"
 
 SYSCALL_DEFINE(SYS_THREAD_CREATE, uint64_t, uptr_t entry, uptr_t arg, uptr_t stack)

@@ -1,12 +1,12 @@
 /*
  * syscall_abi.h - the system-call ABIs a process may speak (FreeBSD's sysentvec, in small).
  *
- * Each process speaks one ABI, chosen at exec from its program's brand (sched/exec.h) and
+ * Each process speaks one ABI, chosen at exec from its program's brand (proc/exec.h) and
  * kept in process_t.abi: the native one (syscalls.spec: failure is ERR plus the thread's
  * error code) or x86-64 Linux (linux_syscalls.spec: failure is -errno in RAX). The SYSCALL
  * entry, the tracer and every kernel service are shared; only the record differs: its table
  * (through invoke), the tracer's names and argument kinds, and the error convention. Both
- * ABIs get the same aux vector (sched/exec.c builds Linux's, a superset of what the native
+ * ABIs get the same aux vector (proc/exec.c builds Linux's, a superset of what the native
  * crt0 reads).
  */
 #ifndef SYSCALL_SYSCALL_ABI_H

@@ -1,7 +1,7 @@
 #!/bin/sh
 # check-layers.sh [KNOWN] - the kernel's layer rule: a source may include headers of its own
 # layer or of lower ones, never of a higher one. Reads every #include "..." of the kernel
-# sources (kernel/, mm/, sched/, syscall/) and prints
+# sources (kernel/, mm/, sched/, proc/, syscall/) and prints
 #   ok layers.no-new-upward-includes          when every upward edge is a known exception
 #   FAIL layers.FILE:LINE: ...                for each upward include not in KNOWN
 #   skip layers.known.FILE->INCLUDED: ...     for each known exception still present
@@ -23,8 +23,7 @@
 #   sched    sched/ (threads' scheduling, timers, futexes, locks)
 #   fs       kernel/fs, kernel/sysinfo.* (the text of /proc/system, read by procfs; mapped
 #            by name)
-#   proc     processes, exec, spawn, user threads: sched/process*, sched/exec*,
-#            sched/thread* (mapped by name until they move to proc/); kernel/usb (drivers
+#   proc     proc/ (processes, exec, spawn, user threads); kernel/usb (drivers
 #            that run threads of the kernel process and feed devfs)
 #   syscall  syscall/ (entry, dispatch, handlers, syscall/linux), kernel/trace (runs inside
 #            the dispatch path)
@@ -34,7 +33,7 @@
 set -u
 known=${1:-test/layers-known.txt}
 [ -r "$known" ] || { echo "FAIL layers.known-list: $known missing"; exit 1; }
-files=$(find kernel mm sched syscall -type f \( -name '*.c' -o -name '*.h' -o -name '*.S' \) | sort)
+files=$(find kernel mm sched proc syscall -type f \( -name '*.c' -o -name '*.h' -o -name '*.S' \) | sort)
 
 awk -v known="$known" '
 function layer(p) {
@@ -45,7 +44,7 @@ function layer(p) {
     if (p ~ /^kernel\/sysinfo\.[ch]$/) return "fs"
     if (p ~ /^kernel\/(arch|acpi|time|console|pci)\// || p ~ /^kernel\/[^\/]+$/) return "arch"
     if (p ~ /^mm\//) return "mm"
-    if (p ~ /^sched\/(process|exec|thread)(_[a-z]+)?\.[ch]$/) return "proc"
+    if (p ~ /^proc\//) return "proc"
     if (p ~ /^sched\//) return "sched"
     if (p ~ /^kernel\/fs\//) return "fs"
     if (p ~ /^kernel\/usb\//) return "proc"

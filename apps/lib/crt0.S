@@ -13,7 +13,7 @@
  * skipped.
  *
  * The note below is the native brand: the kernel runs a program whose PT_NOTE carries it with
- * the Spindle system-call ABI, and every other ELF as a Linux program (sched/exec.h).
+ * the Spindle system-call ABI, and every other ELF as a Linux program (proc/exec.h).
  */
     .section .text._start, "ax", @progbits
     .globl _start

@@ -9,7 +9,7 @@
 #include "kernel/panic.h"
 #include "kernel/sysinfo.h"
 #include "mm/heap.h"
-#include "sched/process.h"
+#include "proc/process.h"
 
 #define PROCFS_TEXT_MAX 256 /* a one-value field or status */
 /* /proc/PID/stat: the name and 52 numbers of at most 20 digits, with their spaces. */

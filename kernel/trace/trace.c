@@ -28,7 +28,7 @@
 #include "kernel/trace/trace_summary.h"
 #include "kernel/uaccess.h"
 #include "mm/heap.h"
-#include "sched/process.h"
+#include "proc/process.h"
 #include "sched/sched.h"
 #include "syscall/syscall.h"
 #include "syscall/syscall_abi.h"

@@ -20,7 +20,7 @@
 #include "kernel/time/clock.h"
 #include "kernel/usb/xhci.h"
 #include "mm/heap.h"
-#include "sched/process.h"
+#include "proc/process.h"
 #include "sched/sched.h"
 
 #define XHCI_MAX_CONTROLLERS 4

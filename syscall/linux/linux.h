@@ -15,7 +15,7 @@
 #include <spindle/linux_syscalls.h>
 #include <spindle/syscall_nums.h>
 #include "kernel/fs/fdtable.h"
-#include "sched/process.h"
+#include "proc/process.h"
 
 /* Runs native call nr and converts its ERR + thread error into -errno. Only for calls whose
  * successful result can never be ERR (NULL-returning calls: linux_native_ptr). */

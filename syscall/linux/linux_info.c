@@ -14,7 +14,7 @@
 #include "mm/hhdm.h"
 #include "mm/pmm.h"
 #include "sched/sched.h"
-#include "sched/thread.h"
+#include "proc/thread.h"
 #include "syscall/linux/linux.h"
 
 #define LINUX_STACK_SOFT (8ULL << 20) /* what Linux reports for RLIMIT_STACK by default */

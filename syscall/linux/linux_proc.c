@@ -1,7 +1,7 @@
 /*
  * linux_proc.c - Linux processes without fork: vfork and clone(CLONE_VM | CLONE_VFORK) (the
  * child runs in the parent's memory until it execs or exits, the parent waits;
- * sched/process.c), execve in place (argv, envp, "#!" scripts), wait4 and waitid with Linux
+ * proc/process.c), execve in place (argv, envp, "#!" scripts), wait4 and waitid with Linux
  * status words. That is what popen, system and posix_spawn need (kill: linux_signal.c).
  */
 #include "kernel/arch/arch.h"
@@ -10,7 +10,7 @@
 #include "kernel/trace/trace.h"
 #include "kernel/uaccess.h"
 #include "mm/heap.h"
-#include "sched/exec.h"
+#include "proc/exec.h"
 #include "sched/sched.h"
 #include "syscall/linux/linux.h"
 #include "syscall/sys_file.h"

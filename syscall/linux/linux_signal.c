@@ -9,7 +9,7 @@
 #include "kernel/uaccess.h"
 #include "mm/heap.h"
 #include "sched/sched.h"
-#include "sched/thread.h"
+#include "proc/thread.h"
 #include "syscall/linux/linux.h"
 
 int64_t linux_sys_rt_sigaction(int64_t sig, void *uact, void *uold, uint64_t setsize)

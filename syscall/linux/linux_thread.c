@@ -8,7 +8,7 @@
 #include "kernel/uaccess.h"
 #include "sched/futex.h"
 #include "sched/sched.h"
-#include "sched/thread.h"
+#include "proc/thread.h"
 #include "syscall/linux/linux.h"
 
 int64_t linux_sys_exit(int64_t status)

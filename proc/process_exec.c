@@ -11,10 +11,10 @@
 #include "kernel/lib/string.h"
 #include "kernel/panic.h"
 #include "mm/heap.h"
-#include "sched/exec.h"
-#include "sched/process.h"
-#include "sched/process_internal.h"
-#include "sched/thread.h"
+#include "proc/exec.h"
+#include "proc/process.h"
+#include "proc/process_internal.h"
+#include "proc/thread.h"
 
 static void process_vfork_wait(process_t *child);
 

@@ -9,7 +9,7 @@
 #include "mm/heap.h"
 #include "mm/hhdm.h"
 #include "mm/pmm.h"
-#include "sched/exec.h"
+#include "proc/exec.h"
 
 #define T_FILE_SIZE 0x2000
 #define T_VADDR     0x401000ULL

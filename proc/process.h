@@ -1,5 +1,5 @@
 /*
- * process.h - processes: an address space, threads (sched/thread.h), a parent, children, a
+ * process.h - processes: an address space, threads (proc/thread.h), a parent, children, a
  * descriptor table and working directory (kernel/fs), and an exit status kept while the process is a zombie.
  *
  * Lifetime: a process is ALIVE until its last thread exits; then its address space is
@@ -37,10 +37,10 @@ typedef struct process {
     process_state_t state;
     aspace_t *aspace;               /* NULL for the kernel process and for zombies */
     thread_t *main_thread;
-    thread_t *threads;              /* threads that have not exited (sched/thread.c) */
+    thread_t *threads;              /* threads that have not exited (proc/thread.c) */
     uint32_t thread_count;
     uint64_t cpu_ns_ended;          /* CPU time of its threads that have left (thread.c) */
-    uint32_t thread_slots;          /* threads counted against the limits (sched/thread.c) */
+    uint32_t thread_slots;          /* threads counted against the limits (proc/thread.c) */
     struct process *parent;         /* NULL once orphaned */
     struct process *children;       /* first child; siblings linked by next_sibling */
     struct process *next_sibling;

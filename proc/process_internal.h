@@ -1,13 +1,13 @@
 /*
- * process_internal.h - what sched/process.c shares with sched/process_exec.c (the process
+ * process_internal.h - what proc/process.c shares with proc/process_exec.c (the process
  * table's slots and links, program loading); nothing outside the two files uses it.
  */
 #ifndef SCHED_PROCESS_INTERNAL_H
 #define SCHED_PROCESS_INTERNAL_H
 
 #include <stdbool.h>
-#include "sched/exec.h"
-#include "sched/process.h"
+#include "proc/exec.h"
+#include "proc/process.h"
 
 /* Counts one more process against SPINDLE_PROCESS_MAX (false: the limit is reached) / one
  * fewer. */

@@ -4,7 +4,7 @@
  * are atomics, so a slot is taken before anything is allocated and no two creators can both
  * take the last one.
  */
-#include "sched/thread.h"
+#include "proc/thread.h"
 #include <spindle/errno.h>
 #include <spindle/limits.h>
 #include "kernel/arch/cpu.h"
@@ -13,7 +13,7 @@
 #include "mm/aspace.h"
 #include "mm/pmm.h"
 #include "sched/futex.h"
-#include "sched/process.h"
+#include "proc/process.h"
 
 /* User threads of the whole system counted against SPINDLE_THREAD_MAX (each also counts in
  * its process's thread_slots against SPINDLE_THREADS_PER_PROCESS_MAX). */

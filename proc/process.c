@@ -3,7 +3,7 @@
  * process.h for the lifetime rules). Process links (children, table) change only under
  * the scheduler lock, like the scheduler's queues.
  */
-#include "sched/process.h"
+#include "proc/process.h"
 #include <spindle/abi.h>
 #include <spindle/errno.h>
 #include <spindle/limits.h>
@@ -19,9 +19,9 @@
 #include "kernel/lib/string.h"
 #include "kernel/panic.h"
 #include "mm/heap.h"
-#include "sched/exec.h"
-#include "sched/process_internal.h"
-#include "sched/thread.h"
+#include "proc/exec.h"
+#include "proc/process_internal.h"
+#include "proc/thread.h"
 #include "kernel/trace/trace.h"
 
 
@@ -346,7 +346,7 @@ void process_exit_current(uint64_t status)
     ASSERT(p != &kernel_process);
     sched_lock(); /* held to the end: this thread never returns */
     /* The first exit or kill decides the status; every other thread stops at its next safe
-     * point and the last one out tears the process down (sched/thread.c). */
+     * point and the last one out tears the process down (proc/thread.c). */
     if (!p->kill_pending) {
         p->kill_pending = true;
         p->kill_status = status;

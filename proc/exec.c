@@ -4,7 +4,7 @@
  * this code only uses the values it vouched for. Pages are written through the direct map
  * (aspace_write), never through user addresses.
  */
-#include "sched/exec.h"
+#include "proc/exec.h"
 #include <spindle/errno.h>
 #include <spindle/abi.h>
 #include "kernel/arch/arch.h"

@@ -6,11 +6,11 @@
  * processes (it ends them), above the power-off code in kernel/power.c. power_waiters and
  * power_pressed change only under the scheduler lock.
  */
-#include "sched/process_power.h"
+#include "proc/process_power.h"
 #include "kernel/acpi/acpi.h"
 #include "kernel/kprintf.h"
 #include "kernel/power.h"
-#include "sched/process.h"
+#include "proc/process.h"
 #include "sched/sched.h"
 
 #define POWER_MAX_PROCESSES 64

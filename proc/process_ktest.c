@@ -7,7 +7,7 @@
 #include "kernel/ktest.h"
 #include "mm/heap.h"
 #include "mm/pmm.h"
-#include "sched/process.h"
+#include "proc/process.h"
 
 static uint64_t t_spawn_wait(const char *path, uint64_t *status, int *err)
 {
