@@ -162,14 +162,17 @@ $(SYSCALL_STAMP): $(SYSCALL_SPEC) $(LINUX_SPEC) tools/gen-syscalls.sh
 	sh tools/gen-syscalls.sh $(SYSCALL_SPEC) $(GEN)
 	sh tools/gen-syscalls.sh --linux $(LINUX_SPEC) $(GEN)
 	@touch $@
+# The generated files are made by the stamp's recipe. Objects built from them name the stamp
+# as a prerequisite too: under -j a recipe-less rule alone once let a stale stub object into
+# libspindle-*.a after a spec change (an app failed to link a new call).
 $(SYSCALL_GEN): $(SYSCALL_STAMP)
 
 KERNEL_CFLAGS += -I$(GEN)/include
 $(KERNEL_OBJS) $(BUILD)/k/ksyms-empty.o $(BUILD)/k/ksyms.o: | $(SYSCALL_STAMP)
-$(BUILD)/k/gen/syscall_meta.o: $(GEN)/syscall_meta.c
+$(BUILD)/k/gen/syscall_meta.o: $(GEN)/syscall_meta.c $(SYSCALL_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
-$(BUILD)/k/gen/linux_syscall_table.o: $(GEN)/linux_syscall_table.c
+$(BUILD)/k/gen/linux_syscall_table.o: $(GEN)/linux_syscall_table.c $(SYSCALL_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
@@ -204,10 +207,10 @@ $(BUILD)/apps/$(1)/%.o: %.c $(BUILD)/apps.flags | $(SYSCALL_STAMP)
 $(BUILD)/apps/$(1)/%.o: %.S $(BUILD)/apps.flags | $(SYSCALL_STAMP)
 	@mkdir -p $$(dir $$@)
 	$(CC) $(APP_CFLAGS) $(APP_CFLAGS_$(1)) -c $$< -o $$@
-$(BUILD)/apps/$(1)/gen/syscall_stubs.o: $(GEN)/syscall_stubs.S
+$(BUILD)/apps/$(1)/gen/syscall_stubs.o: $(GEN)/syscall_stubs.S $(SYSCALL_STAMP)
 	@mkdir -p $$(dir $$@)
 	$(CC) $(APP_CFLAGS) $(APP_CFLAGS_$(1)) -c $$< -o $$@
-$(BUILD)/apps/$(1)/gen/syscall_meta.o: $(GEN)/syscall_meta.c
+$(BUILD)/apps/$(1)/gen/syscall_meta.o: $(GEN)/syscall_meta.c $(SYSCALL_STAMP)
 	@mkdir -p $$(dir $$@)
 	$(CC) $(APP_CFLAGS) $(APP_CFLAGS_$(1)) -c $$< -o $$@
 $(BUILD)/apps/libspindle-$(1).a: $(call APP_LIB_OBJS,$(1))
