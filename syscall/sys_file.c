@@ -172,28 +172,31 @@ static uint64_t io_end(file_t *f, uint8_t *k, int err, uint64_t done)
     return done;
 }
 
-SYSCALL_DEFINE(SYS_READ, uint64_t, uint64_t fd, uptr_t buf, uint64_t count)
+/* Where a transfer happens: at the open file's position (moved by what was transferred), or
+ * at a given offset with the position untouched (pread64/pwrite64). */
+#define IO_AT_POSITION (-1)
+
+/* The read loop of read and pread: up to count bytes of f into user buf through the bounce
+ * buffer k (cap bytes). Returns the bytes copied out; *err is set when it stopped on one. */
+static uint64_t io_read_loop(file_t *f, uint8_t *k, size_t cap, uptr_t buf, uint64_t count,
+                             int64_t at, int *err)
 {
-    file_t *f;
-    uint8_t *k;
-    size_t cap;
-    int err = io_begin(fd, buf, count, &f, &k, &cap);
-    if (err == EBADF)
-        return syscall_fail(EBADF);
     uint64_t done = 0;
-    while (!err && (done < count || count == 0)) {
+    while (!*err && (done < count || count == 0)) {
         size_t want = count - done < cap ? (size_t)(count - done) : cap;
         uint64_t offset_before = f->offset;
-        int64_t n = file_read(f, k, want);
+        int64_t n = at == IO_AT_POSITION ? file_read(f, k, want)
+                                         : file_read_at(f, k, want, (uint64_t)at + done);
         if (n < 0) {
-            err = (int)-n;
+            *err = (int)-n;
             break;
         }
         if (n) {
             bool copied = !uaccess_write(uptr_offset(buf, done), k, (size_t)n);
-            file_read_done(f, (size_t)n, copied ? (size_t)n : 0, offset_before);
+            if (at == IO_AT_POSITION)
+                file_read_done(f, (size_t)n, copied ? (size_t)n : 0, offset_before);
             if (!copied) {
-                err = EFAULT; /* the bytes stay in the file or pipe for the next read */
+                *err = EFAULT; /* the bytes stay in the file or pipe for the next read */
                 break;
             }
         }
@@ -202,6 +205,46 @@ SYSCALL_DEFINE(SYS_READ, uint64_t, uint64_t fd, uptr_t buf, uint64_t count)
         if ((size_t)n < want || !file_is_regular(f) || count == 0)
             break;
     }
+    return done;
+}
+
+/* The write loop of write and pwrite, as io_read_loop. */
+static uint64_t io_write_loop(file_t *f, uint8_t *k, size_t cap, uptr_t buf, uint64_t count,
+                              int64_t at, int *err)
+{
+    uint64_t done = 0;
+    while (!*err && done < count) {
+        size_t want = count - done < cap ? (size_t)(count - done) : cap;
+        if (uaccess_read(k, uptr_offset(buf, done), want)) {
+            *err = EFAULT;
+            break;
+        }
+        int64_t n = at == IO_AT_POSITION ? file_write(f, k, want)
+                                         : file_write_at(f, k, want, (uint64_t)at + done);
+        if (n < 0) {
+            *err = (int)-n;
+            break;
+        }
+        done += (uint64_t)n;
+        if ((size_t)n < want)
+            break;
+    }
+    if (!*err && count == 0) { /* a zero write still checks the fd */
+        int64_t n = at == IO_AT_POSITION ? file_write(f, k, 0) : file_write_at(f, k, 0, (uint64_t)at);
+        *err = n < 0 ? (int)-n : 0;
+    }
+    return done;
+}
+
+SYSCALL_DEFINE(SYS_READ, uint64_t, uint64_t fd, uptr_t buf, uint64_t count)
+{
+    file_t *f;
+    uint8_t *k;
+    size_t cap;
+    int err = io_begin(fd, buf, count, &f, &k, &cap);
+    if (err == EBADF)
+        return syscall_fail(EBADF);
+    uint64_t done = io_read_loop(f, k, cap, buf, count, IO_AT_POSITION, &err);
     return io_end(f, k, err, done);
 }
 
@@ -213,27 +256,28 @@ SYSCALL_DEFINE(SYS_WRITE, uint64_t, uint64_t fd, uptr_t buf, uint64_t count)
     int err = io_begin(fd, buf, count, &f, &k, &cap);
     if (err == EBADF)
         return syscall_fail(EBADF);
-    uint64_t done = 0;
-    while (!err && done < count) {
-        size_t want = count - done < cap ? (size_t)(count - done) : cap;
-        if (uaccess_read(k, uptr_offset(buf, done), want)) {
-            err = EFAULT;
-            break;
-        }
-        int64_t n = file_write(f, k, want);
-        if (n < 0) {
-            err = (int)-n;
-            break;
-        }
-        done += (uint64_t)n;
-        if ((size_t)n < want)
-            break;
-    }
-    if (!err && count == 0) { /* a zero write still checks the fd */
-        int64_t n = file_write(f, k, 0);
-        err = n < 0 ? (int)-n : 0;
-    }
+    uint64_t done = io_write_loop(f, k, cap, buf, count, IO_AT_POSITION, &err);
     return io_end(f, k, err, done);
+}
+
+int64_t sys_file_transfer_at(uint64_t fd, uptr_t buf, uint64_t count, uint64_t offset,
+                             bool write)
+{
+    file_t *f;
+    uint8_t *k;
+    size_t cap;
+    if (offset > INT64_MAX)
+        return -EINVAL;
+    int err = io_begin(fd, buf, count, &f, &k, &cap);
+    if (err == EBADF)
+        return -EBADF;
+    uint64_t done = 0;
+    if (!err)
+        done = write ? io_write_loop(f, k, cap, buf, count, (int64_t)offset, &err)
+                     : io_read_loop(f, k, cap, buf, count, (int64_t)offset, &err);
+    kfree(k);
+    file_put(f);
+    return err && !done ? -err : (int64_t)done;
 }
 
 SYSCALL_DEFINE(SYS_SEEK, uint64_t, uint64_t fd, int64_t offset, uint64_t origin)

@@ -30,6 +30,11 @@ typedef size_t (*sys_dirent_pack_t)(uint8_t *buf, size_t room, const vfs_dirent_
  * stays for the next call) or an error. 0, the error, or EINVAL when not one entry fit. The
  * caller copies out and, when that faults, puts f->offset back. */
 int sys_dir_fill(file_t *f, uint8_t *buf, size_t cap, size_t *used, sys_dirent_pack_t pack);
+/* pread64/pwrite64: count bytes between user buf and fd's file at offset, the file's position
+ * untouched, with the loop read and write use. Bytes moved, or -EBADF, -EFAULT, -ESPIPE (not
+ * a regular file), -EINVAL, ... when nothing moved. */
+int64_t sys_file_transfer_at(uint64_t fd, uptr_t buf, uint64_t count, uint64_t offset,
+                             bool write);
 /* Ends every share() offer made by process pid (its exit path calls this). */
 void share_drop_owner(uint64_t pid);
 

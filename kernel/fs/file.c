@@ -79,6 +79,26 @@ int64_t file_write(file_t *f, const void *buf, size_t n)
     return f->ops->write(f, buf, n);
 }
 
+int64_t file_read_at(file_t *f, void *buf, size_t n, uint64_t offset)
+{
+    if (f->vnode && f->vnode->type == VNODE_DIR)
+        return -EISDIR;
+    if (!file_readable(f))
+        return -EBADF;
+    if (!f->ops || !f->ops->read_at)
+        return -ESPIPE;
+    return f->ops->read_at(f, buf, n, offset);
+}
+
+int64_t file_write_at(file_t *f, const void *buf, size_t n, uint64_t offset)
+{
+    if (!file_writable(f))
+        return -EBADF;
+    if (!f->ops || !f->ops->write_at)
+        return -ESPIPE;
+    return f->ops->write_at(f, buf, n, offset);
+}
+
 int64_t file_seek(file_t *f, int64_t offset, uint64_t origin)
 {
     bool dir = f->vnode && f->vnode->type == VNODE_DIR;

@@ -208,6 +208,23 @@ static int64_t tmpfs_fwrite(file_t *f, const void *buf, size_t n)
     return r;
 }
 
+static int64_t tmpfs_fread_at(file_t *f, void *buf, size_t n, uint64_t offset)
+{
+    fs_mutex_lock(&vfs_lock);
+    int64_t r = tmpfs_read_locked(f->vnode, buf, n, offset);
+    fs_mutex_unlock(&vfs_lock);
+    return r;
+}
+
+/* As Linux's pwrite: a file open with O_APPEND is appended to whatever the offset. */
+static int64_t tmpfs_fwrite_at(file_t *f, const void *buf, size_t n, uint64_t offset)
+{
+    fs_mutex_lock(&vfs_lock);
+    int64_t r = tmpfs_write_locked(f->vnode, buf, n, f->flags & O_APPEND ? f->vnode->size : offset);
+    fs_mutex_unlock(&vfs_lock);
+    return r;
+}
+
 static int tmpfs_read_page(file_t *f, uint64_t offset, void *page)
 {
     fs_mutex_lock(&vfs_lock);
@@ -219,8 +236,10 @@ static int tmpfs_read_page(file_t *f, uint64_t offset, void *page)
 
 static const file_ops_t tmpfs_fops = {
     .read = tmpfs_fread,
+    .read_at = tmpfs_fread_at,
     .read_page = tmpfs_read_page,
     .write = tmpfs_fwrite,
+    .write_at = tmpfs_fwrite_at,
     .seekable = true,
 };
 

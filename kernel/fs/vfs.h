@@ -48,6 +48,10 @@ typedef struct {
 typedef struct file_ops {
     int64_t (*read)(file_t *f, void *buf, size_t n);
     int64_t (*write)(file_t *f, const void *buf, size_t n);
+    /* Positioned transfers (pread64/pwrite64): at offset, f->offset untouched, atomic against
+     * every other transfer on the file. NULL: the file has no positions (ESPIPE). */
+    int64_t (*read_at)(file_t *f, void *buf, size_t n, uint64_t offset);
+    int64_t (*write_at)(file_t *f, const void *buf, size_t n, uint64_t offset);
     int (*ioctl)(file_t *f, uint64_t request, void *arg, size_t size);
     unsigned (*poll)(file_t *f);          /* POLL* bits ready now; NULL: always in and out */
     void (*close)(file_t *f);             /* last reference gone */
@@ -179,6 +183,10 @@ void file_put(file_t *f);
 int64_t file_read(file_t *f, void *buf, size_t n);
 void file_read_done(file_t *f, size_t got, size_t kept, uint64_t offset_before);
 int64_t file_write(file_t *f, const void *buf, size_t n);
+/* Positioned transfers into or from kernel memory (f->offset untouched): ESPIPE where the
+ * file has no positions, EISDIR, EBADF for the wrong access mode. */
+int64_t file_read_at(file_t *f, void *buf, size_t n, uint64_t offset);
+int64_t file_write_at(file_t *f, const void *buf, size_t n, uint64_t offset);
 int64_t file_seek(file_t *f, int64_t offset, uint64_t origin);
 unsigned file_poll(file_t *f);
 int file_readdir(file_t *f, vfs_dirent_t *out); /* ENOENT at the end, ENOTDIR */

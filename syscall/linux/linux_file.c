@@ -58,32 +58,14 @@ int64_t linux_sys_writev(uint64_t fd, void *iov, int64_t iovcnt)
     return linux_iov(SYS_WRITE, fd, iov, iovcnt);
 }
 
-/* Positioned I/O on a seekable file: the file position is saved and put back around a
- * native read or write (not atomic against another thread using the same open file). */
-static int64_t linux_pio(uint64_t nr, uint64_t fd, uint64_t buf, uint64_t count, int64_t off)
-{
-    if (off < 0)
-        return -EINVAL;
-    file_t *f = fdtable_get(linux_fds(), (int64_t)fd);
-    if (!f)
-        return -EBADF;
-    int64_t r = -ESPIPE, was = f->vnode && f->vnode->type == VNODE_FILE ? file_seek(f, 0, SEEK_CUR) : -1;
-    if (was >= 0 && file_seek(f, off, SEEK_SET) >= 0) {
-        r = LN3(nr, fd, buf, count);
-        file_seek(f, was, SEEK_SET);
-    }
-    file_put(f);
-    return r;
-}
-
 int64_t linux_sys_pread64(uint64_t fd, void *buf, uint64_t count, int64_t offset)
 {
-    return linux_pio(SYS_READ, fd, (uint64_t)buf, count, offset);
+    return offset < 0 ? -EINVAL : sys_file_transfer_at(fd, UPTR(buf), count, (uint64_t)offset, false);
 }
 
 int64_t linux_sys_pwrite64(uint64_t fd, const void *buf, uint64_t count, int64_t offset)
 {
-    return linux_pio(SYS_WRITE, fd, (uint64_t)buf, count, offset);
+    return offset < 0 ? -EINVAL : sys_file_transfer_at(fd, UPTR(buf), count, (uint64_t)offset, true);
 }
 
 int64_t linux_sys_openat(uint64_t dirfd, const char *path, uint64_t flags, uint64_t mode)

@@ -8,11 +8,12 @@
 #include "syscall/linux/linux.h"
 
 /* sendfile: read from in_fd, write to out_fd, through a kernel buffer (the same file ops the
- * native read and write use). With offset, in_fd's position is saved and put back around the
- * copy, as pread does; *offset moves by what was copied. */
+ * native read and write use). With offset, in_fd is read at *offset (its position untouched,
+ * as pread) and *offset moves by what was copied. */
 #define SENDFILE_CHUNK 16384
+#define SENDFILE_AT_POSITION (-1)
 
-static int64_t sendfile_copy(file_t *in, file_t *out, uint64_t count)
+static int64_t sendfile_copy(file_t *in, file_t *out, uint64_t count, int64_t at)
 {
     uint8_t *k = kmalloc(SENDFILE_CHUNK);
     if (!k)
@@ -22,11 +23,12 @@ static int64_t sendfile_copy(file_t *in, file_t *out, uint64_t count)
         size_t want = count - (uint64_t)done < SENDFILE_CHUNK ? (size_t)(count - (uint64_t)done)
                                                              : SENDFILE_CHUNK;
         uint64_t before = in->offset;
-        r = file_read(in, k, want);
+        r = at == SENDFILE_AT_POSITION ? file_read(in, k, want)
+                                       : file_read_at(in, k, want, (uint64_t)(at + done));
         if (r <= 0)
             break;
         int64_t w = file_write(out, k, (size_t)r);
-        if (w < r) /* what was read and not written goes back to the input */
+        if (w < r && at == SENDFILE_AT_POSITION) /* what was not written goes back */
             file_read_done(in, (size_t)r, w > 0 ? (size_t)w : 0, before);
         if (w < 0) {
             r = w;
@@ -43,23 +45,18 @@ static int64_t sendfile_copy(file_t *in, file_t *out, uint64_t count)
 int64_t linux_sys_sendfile(uint64_t out_fd, uint64_t in_fd, void *uoffset, uint64_t count)
 {
     file_t *in = fdtable_get(linux_fds(), (int64_t)in_fd), *out = NULL;
-    int64_t r = -EBADF, off = 0, was = -1;
+    int64_t r = -EBADF, off = SENDFILE_AT_POSITION;
     if (!in || !(out = fdtable_get(linux_fds(), (int64_t)out_fd)))
         goto done;
     if (uoffset) {
         r = copy_from_user(&off, uoffset, sizeof off) ? -EFAULT : off < 0 ? -EINVAL : 0;
-        if (!r && (was = file_seek(in, 0, SEEK_CUR)) < 0)
-            r = -ESPIPE;
-        if (!r && file_seek(in, off, SEEK_SET) < 0)
-            r = -EINVAL;
         if (r)
             goto done;
     }
-    r = sendfile_copy(in, out, count);
-    if (uoffset) {
-        off = file_seek(in, 0, SEEK_CUR);
-        file_seek(in, was, SEEK_SET);
-        if (copy_to_user(uoffset, &off, sizeof off) && r >= 0)
+    r = sendfile_copy(in, out, count, off);
+    if (uoffset && r > 0) {
+        off += r;
+        if (copy_to_user(uoffset, &off, sizeof off))
             r = -EFAULT;
     }
 done:
