@@ -9,14 +9,15 @@
  */
 #include "kernel/arch/apic.h"
 #include "kernel/acpi/acpi.h"
+#include "kernel/arch/arch_mem.h"
 #include "kernel/arch/arch.h"
 #include "kernel/arch/cpu.h"
 #include "kernel/arch/hooks.h"
 #include "kernel/arch/smp.h"
 #include "kernel/kprintf.h"
+#include "kernel/panic.h"
 #include "kernel/time/clock.h"
 #include "mm/hhdm.h"
-#include "mm/vmm.h"
 
 #define APIC_BASE_BSP       (1ULL << 8)
 #define APIC_BASE_EXTD      (1ULL << 10)
@@ -82,10 +83,10 @@ volatile void *apic_mmio_map(uint64_t phys)
     uint64_t page = PAGE_ALIGN_DOWN(phys);
     uint64_t limit = acpi_hhdm_limit ? acpi_hhdm_limit : (4ULL << 30);
 
-    /* The direct map uses 2 MiB/1 GiB pages that vmm_map_page won't split, so the uncached
-     * mapping goes into a window of its own. */
+    /* The direct map uses 2 MiB/1 GiB pages that a 4 KiB mapping won't split, so the
+     * uncached mapping goes into a window of its own. */
     if (page < APIC_MMIO_WINDOW_SIZE) {
-        if (vmm_map_page(APIC_MMIO_WINDOW + page, page, VMM_WRITE | VMM_NOCACHE))
+        if (arch_mem()->map_uncached(APIC_MMIO_WINDOW + page, page))
             return (volatile void *)(APIC_MMIO_WINDOW + phys);
         kprintf("apic: can't map MMIO page 0x%llx uncached\n", (unsigned long long)page);
     }
