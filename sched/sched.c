@@ -620,6 +620,7 @@ void sched_timer_tick(void)
     }
     sched_account(cpu, cur, now);
     sched_pull(cpu, 2);
+    sched_kick_idle_puller(cpu);
     thread_t *min = runq_peek_min(cpu);
     if (min && min->vruntime < cur->vruntime)
         cpu->need_resched = true;
@@ -652,8 +653,8 @@ void sched_syscall_exit(void)
  * timer deadline (none at all without timers). Scheduler lock held. */
 static void sched_idle_stop_tick(sched_cpu_t *cpu)
 {
-    if (!sched_tickless_enabled)
-        return;
+    if (!sched_tickless_enabled || (cpu->index == 0 && apic_timer_has_hooks()))
+        return; /* CPU 0's tick also polls drivers without interrupts (xHCI without MSI) */
     uint64_t ns = 0;
     if (cpu->timers) {
         uint64_t now = clock_now_ns(), at = cpu->timers->timer_deadline;
@@ -714,9 +715,8 @@ void sched_init(struct process *kproc)
     sched_init_cpu(0);
     sched_verify_enabled = cmdline_has(&kernel_cmdline, "sched_verify") ||
                            cmdline_has(&kernel_cmdline, "ktest");
-    /* Tickless idle is opt-in (`tickless`): under the fuzzer it lost a wake-up (a sleeper
-     * never woke), so the periodic tick stays the default until that is found. */
-    sched_tickless_enabled = cmdline_has(&kernel_cmdline, "tickless");
+    /* Tickless idle is the default; `notickless` keeps the periodic tick on idle CPUs. */
+    sched_tickless_enabled = !cmdline_has(&kernel_cmdline, "notickless");
     sched_cpu_t *cpu = sched_cpu_this();
     sched_adopt_running(cpu, kproc, "kmain");
     cpu->idle = thread_create_kernel(kproc, "idle", sched_idle_loop, NULL);

@@ -137,7 +137,7 @@ void sched_owner_register(const sched_owner_t *owner);
 
 /* Makes the caller (kernel_main) the boot thread of process kproc and starts an idle thread. */
 void sched_init(struct process *kproc);
-/* True when idle CPUs stop the periodic tick (command-line flag `tickless`). */
+/* True when idle CPUs stop the periodic tick (the default; `notickless` turns it off). */
 bool sched_tickless(void);
 /* Per CPU: its sched_cpu_t record, XSAVE and FSGSBASE. */
 void sched_init_cpu(unsigned index);
@@ -213,6 +213,9 @@ sched_cpu_t *sched_place(thread_t *t, bool woken);
 void sched_rebase(thread_t *t, const sched_cpu_t *from, const sched_cpu_t *to);
 /* Pulls one queued thread onto cpu from a CPU with at least margin more load. */
 bool sched_pull(sched_cpu_t *cpu, unsigned margin);
+/* On busy's tick: a thread that could move waits in its queue, so one idle CPU that
+ * stopped its own tick (tickless) is woken to pull it. */
+void sched_kick_idle_puller(sched_cpu_t *busy);
 
 /* Preemption off/on for the current thread (interrupts stay on). */
 void sched_preempt_disable(void);

@@ -51,7 +51,7 @@
 
 #define LVT_MASKED          (1u << 16)
 #define LVT_DELIVERY_NMI    (4u << 8)
-#define LVT_TIMER_PERIODIC  (1u << 17)
+#define LVT_TIMER_PERIODIC  APIC_LVT_TIMER_PERIODIC
 #define SVR_ENABLE          (1u << 8)
 #define TIMER_DIV_16        0x3u
 #define TIMER_CAL_NS        2000000ULL  /* 2 ms: >100k LAPIC counts, error well under 0.1 % */
@@ -234,6 +234,11 @@ bool apic_timer_hook_add(void (*fn)(void))
     return true;
 }
 
+bool apic_timer_has_hooks(void)
+{
+    return __atomic_load_n(&apic_timer_hook_count, __ATOMIC_ACQUIRE) != 0;
+}
+
 static void apic_timer_handler(interrupt_frame_t *frame)
 {
     (void)frame;
@@ -248,12 +253,45 @@ static void apic_timer_handler(interrupt_frame_t *frame)
     arch_hooks()->timer_tick();
 }
 
+/* Every change of the timer's mode or count goes through here, in this order: stop it
+ * (initial count 0), set the mode, then load the count. The mode must never change while a
+ * count meant for the other mode is loaded: QEMU (hw/intc/apic.c) re-arms the timer on an
+ * LVT write with the count already there, so switching to periodic while a one-shot's
+ * count of 1 is loaded makes a 32 ns periodic timer. Its main loop then fires it back to
+ * back, each expiry scheduling the next one 32 ns after the last, never catching up with
+ * the clock, and holds the big lock all the while, so the vCPU never gets to write the
+ * period that would end it: the machine freezes, every sleeper with it. This was the lost
+ * wake-up of tickless idle (issue 18). On hardware the same order would be a short
+ * interrupt storm. */
+static void lapic_timer_set_mode(uint32_t lvt)
+{
+    ASSERT(lapic_read(LAPIC_TIMER_INIT) == 0); /* no count may carry over into a new mode */
+    lapic_write(LAPIC_LVT_TIMER, lvt);
+}
+
+static void lapic_timer_program(uint32_t lvt, uint32_t count)
+{
+    lapic_write(LAPIC_TIMER_INIT, 0);
+    lapic_timer_set_mode(lvt);
+    lapic_write(LAPIC_TIMER_INIT, count);
+}
+
+void apic_timer_state(uint32_t *lvt, uint32_t *count)
+{
+    *lvt = lapic_read(LAPIC_LVT_TIMER);
+    *count = lapic_read(LAPIC_TIMER_INIT);
+}
+
+uint32_t apic_timer_period_count(void)
+{
+    return lapic_period_count;
+}
+
 /* LAPIC timer ticks per second (after the divide-by-16) measured against clock_now_ns. */
 static uint64_t apic_timer_calibrate(void)
 {
     lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
-    lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | APIC_TIMER_VECTOR); /* one-shot, silent */
-    lapic_write(LAPIC_TIMER_INIT, 0xFFFFFFFFu);
+    lapic_timer_program(LVT_MASKED | APIC_TIMER_VECTOR, 0xFFFFFFFFu); /* one-shot, silent */
     uint64_t t0 = clock_now_ns();
     clock_delay_ns(TIMER_CAL_NS);
     uint32_t left = lapic_read(LAPIC_TIMER_CUR);
@@ -284,8 +322,7 @@ void apic_timer_start(uint32_t hz)
         count = 0xFFFFFFFFu;
     idt_set_handler(APIC_TIMER_VECTOR, apic_timer_handler);
     lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
-    lapic_write(LAPIC_LVT_TIMER, LVT_TIMER_PERIODIC | APIC_TIMER_VECTOR);
-    lapic_write(LAPIC_TIMER_INIT, (uint32_t)count);
+    lapic_timer_program(LVT_TIMER_PERIODIC | APIC_TIMER_VECTOR, (uint32_t)count);
     lapic_period_count = (uint32_t)count;
     kprintf("apic: timer %u Hz (LAPIC timer %llu kHz after /16, count %llu)\n", hz,
             (unsigned long long)(lapic_timer_hz / 1000), (unsigned long long)count);
@@ -301,8 +338,7 @@ bool apic_timer_oneshot_ns(uint64_t ns)
         count = (ns < max_ns ? ns : max_ns) * lapic_timer_hz / 1000000000ULL;
         count = count ? (count > 0xFFFFFFFFu ? 0xFFFFFFFFu : count) : 1;
     }
-    lapic_write(LAPIC_LVT_TIMER, APIC_TIMER_VECTOR); /* one-shot */
-    lapic_write(LAPIC_TIMER_INIT, (uint32_t)count);  /* 0 stops it */
+    lapic_timer_program(APIC_TIMER_VECTOR, (uint32_t)count); /* one-shot; 0: stopped */
     return true;
 }
 
@@ -310,8 +346,7 @@ void apic_timer_resume_periodic(void)
 {
     if (!lapic_period_count)
         return;
-    lapic_write(LAPIC_LVT_TIMER, LVT_TIMER_PERIODIC | APIC_TIMER_VECTOR);
-    lapic_write(LAPIC_TIMER_INIT, lapic_period_count);
+    lapic_timer_program(LVT_TIMER_PERIODIC | APIC_TIMER_VECTOR, lapic_period_count);
 }
 
 uint64_t apic_timer_ticks(void)
@@ -329,6 +364,5 @@ void apic_timer_start_ap(void)
     if (!lapic_ready || !lapic_period_count)
         return;
     lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
-    lapic_write(LAPIC_LVT_TIMER, LVT_TIMER_PERIODIC | APIC_TIMER_VECTOR);
-    lapic_write(LAPIC_TIMER_INIT, lapic_period_count);
+    lapic_timer_program(LVT_TIMER_PERIODIC | APIC_TIMER_VECTOR, lapic_period_count);
 }
