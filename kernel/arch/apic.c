@@ -72,10 +72,29 @@ static uint32_t lapic_read(uint32_t reg)
 
 static void lapic_write(uint32_t reg, uint32_t v)
 {
+    /* The timer's mode changes only while it is stopped (lapic_timer_program says why). */
+    ASSERT(reg != LAPIC_LVT_TIMER || lapic_read(LAPIC_TIMER_INIT) == 0);
     if (lapic_x2)
         wrmsr(X2APIC_MSR_BASE + (reg >> 4), v);
     else
         lapic_mmio[reg / 4] = v;
+}
+
+/* Every change of the timer's mode or count goes through here, in this order: stop it
+ * (initial count 0), set the mode, then load the count. The mode must never change while a
+ * count meant for the other mode is loaded: QEMU (hw/intc/apic.c) re-arms the timer on an
+ * LVT write with the count already there, so switching to periodic while a one-shot's
+ * count of 1 is loaded makes a 32 ns periodic timer. Its main loop then fires it back to
+ * back, each expiry scheduling the next one 32 ns after the last, never catching up with
+ * the clock, and holds the big lock all the while, so the vCPU never gets to write the
+ * period that would end it: the machine freezes, every sleeper with it. This was the lost
+ * wake-up of tickless idle (issue 18). On hardware the same order would be a short
+ * interrupt storm. lapic_write ASSERTs the rule for every write of the timer's LVT entry. */
+static void lapic_timer_program(uint32_t lvt, uint32_t count)
+{
+    lapic_write(LAPIC_TIMER_INIT, 0);
+    lapic_write(LAPIC_LVT_TIMER, lvt);
+    lapic_write(LAPIC_TIMER_INIT, count);
 }
 
 volatile void *apic_mmio_map(uint64_t phys)
@@ -160,7 +179,7 @@ static void lapic_setup_local(void)
     uint32_t max_lvt = (lapic_read(LAPIC_VERSION) >> 16) & 0xFF;
 
     lapic_write(LAPIC_TPR, 0);
-    lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | APIC_TIMER_VECTOR);
+    lapic_timer_program(LVT_MASKED | APIC_TIMER_VECTOR, 0); /* the firmware's timer stops */
     lapic_write(LAPIC_LVT_LINT0, LVT_MASKED);
     lapic_write(LAPIC_LVT_LINT1, LVT_DELIVERY_NMI);
     lapic_write(LAPIC_LVT_ERROR, LVT_MASKED);
@@ -251,29 +270,6 @@ static void apic_timer_handler(interrupt_frame_t *frame)
             apic_timer_hooks[i]();
     }
     arch_hooks()->timer_tick();
-}
-
-/* Every change of the timer's mode or count goes through here, in this order: stop it
- * (initial count 0), set the mode, then load the count. The mode must never change while a
- * count meant for the other mode is loaded: QEMU (hw/intc/apic.c) re-arms the timer on an
- * LVT write with the count already there, so switching to periodic while a one-shot's
- * count of 1 is loaded makes a 32 ns periodic timer. Its main loop then fires it back to
- * back, each expiry scheduling the next one 32 ns after the last, never catching up with
- * the clock, and holds the big lock all the while, so the vCPU never gets to write the
- * period that would end it: the machine freezes, every sleeper with it. This was the lost
- * wake-up of tickless idle (issue 18). On hardware the same order would be a short
- * interrupt storm. */
-static void lapic_timer_set_mode(uint32_t lvt)
-{
-    ASSERT(lapic_read(LAPIC_TIMER_INIT) == 0); /* no count may carry over into a new mode */
-    lapic_write(LAPIC_LVT_TIMER, lvt);
-}
-
-static void lapic_timer_program(uint32_t lvt, uint32_t count)
-{
-    lapic_write(LAPIC_TIMER_INIT, 0);
-    lapic_timer_set_mode(lvt);
-    lapic_write(LAPIC_TIMER_INIT, count);
 }
 
 void apic_timer_state(uint32_t *lvt, uint32_t *count)

@@ -3,8 +3,9 @@
  * CPU's timer between the periodic tick and one-shots thousands of times a second; each
  * change must leave exactly the mode and count asked for, and none may change the mode
  * while a count is loaded (lapic_timer_program: under QEMU that order froze the machine,
- * the tickless lost wake-up of issue 18; lapic_timer_set_mode ASSERTs it, so a path that
- * skips the stop panics here).
+ * the tickless lost wake-up of issue 18). lapic_write ASSERTs the stop before every write of
+ * the timer's LVT entry, so the old order (mode first, then the count) panics in the first
+ * round here, deterministically, whether or not QEMU would have frozen that time.
  */
 #include "kernel/arch/apic.h"
 #include "kernel/arch/cpu.h"
