@@ -100,6 +100,7 @@ void kernel_main(boot_info_t *bi)
     syscall_init_cpu();
     pmm_init(bi);
     vmm_init(bi);
+    mm_arch_mem_register(); /* before apic_init and smp_init map and allocate */
     heap_init();
     aspace_init(bi->fb.phys_base, bi->fb.size); /* user #PF path (demand paging) */
     aspace_file_ops_register(&sys_mem_fd_file_ops);
@@ -115,6 +116,7 @@ void kernel_main(boot_info_t *bi)
     smp_init();
     apic_timer_start(100);
     syscall_init();
+    process_register_lower(); /* the seams of sched, mm and procfs */
     process_init(bi);
     ps2kbd_init();
     power_button_init();

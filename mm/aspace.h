@@ -121,6 +121,10 @@ aspace_fault_t aspace_fault(aspace_t *as, uint64_t va, unsigned access);
 const char *aspace_fault_name(aspace_fault_t why);
 /* Why the last user fault on this CPU was not served (for the kill report). */
 const char *aspace_fault_last_reason(void);
+/* The address space of the thread running on this CPU (NULL: a kernel thread, or an exited
+ * process): a lookup the layer that gives threads their spaces (proc/) registers once at
+ * boot, so the #PF handler finds the faulting space without including it. */
+void aspace_current_register(aspace_t *(*current)(void));
 /* Physical address behind user address va after faulting its page in for access (futex
  * keys: physical page + offset). 0 and *why set when it cannot be served. Holding the
  * result is only safe while the caller keeps the page mapped (e.g. under its own lock). */

@@ -14,6 +14,7 @@
  */
 #include "kernel/arch/arch.h"
 #include "kernel/arch/cpu.h"
+#include "kernel/arch/smp.h"
 #include "kernel/kprintf.h"
 #include "kernel/lib/string.h"
 #include "kernel/panic.h"
@@ -24,12 +25,17 @@
 #include "mm/pmm.h"
 #include "mm/shm.h"
 #include <spindle/errno.h>
-#include "proc/process.h"
-#include "sched/sched.h"
 
 
 static uint64_t fb_phys, fb_size;
-static aspace_fault_t last_unserved[SCHED_MAX_CPUS];
+static aspace_fault_t last_unserved[SMP_MAX_CPUS];
+static aspace_t *(*fault_current_aspace)(void); /* aspace_current_register */
+
+void aspace_current_register(aspace_t *(*current)(void))
+{
+    ASSERT(fault_current_aspace == NULL && current != NULL);
+    fault_current_aspace = current;
+}
 
 const char *aspace_fault_name(aspace_fault_t why)
 {
@@ -213,7 +219,7 @@ static unsigned fault_access(uint64_t err)
 
 const char *aspace_fault_last_reason(void)
 {
-    return aspace_fault_name(last_unserved[sched_cpu_this()->index % SCHED_MAX_CPUS]);
+    return aspace_fault_name(last_unserved[smp_cpu_index() % SMP_MAX_CPUS]);
 }
 
 static void fault_handle(interrupt_frame_t *f)
@@ -222,7 +228,8 @@ static void fault_handle(interrupt_frame_t *f)
     bool user = (f->cs & 3) != 0;
     aspace_fault_t why = ASPACE_FAULT_UNMAPPED;
     if (!(f->error_code & PF_RSVD) && va < ASPACE_USER_END && (user || fault_in_uaccess(f))) {
-        aspace_t *as = process_current()->aspace;
+        ASSERT(fault_current_aspace != NULL);
+        aspace_t *as = fault_current_aspace();
         if (as && (read_cr3() & PTE_ADDR) == as->pml4_phys) {
             /* Serve it like the code that faulted would run: interruptible if it was (a
              * file page may have to wait for the VFS). CR2 is already read. */
@@ -234,7 +241,7 @@ static void fault_handle(interrupt_frame_t *f)
                 return;
         }
     }
-    last_unserved[sched_cpu_this()->index % SCHED_MAX_CPUS] = why;
+    last_unserved[smp_cpu_index() % SMP_MAX_CPUS] = why;
     exception_handle(f); /* kill with the report, EFAULT for a copy, or the kernel's panic */
 }
 

@@ -24,6 +24,9 @@
 
 /* Builds and loads the kernel's page tables. After this the loader's identity map is gone. */
 void vmm_init(const boot_info_t *bi);
+/* Registers the memory calls arch bring-up makes (kernel/arch/arch_mem.h; mm/arch_mem.c):
+ * once, right after vmm_init. */
+void mm_arch_mem_register(void);
 
 /* Maps one 4 KiB page in the kernel's tables (replacing any 4 KiB mapping there); returns false
  * when a table page can't be had or a large page (the direct map) already covers virt. */

@@ -12,7 +12,6 @@
 #include "kernel/cmdline.h"
 #include "kernel/time/clock.h"
 #include "kernel/fs/fdtable.h"
-#include "syscall/sys_file.h"
 #include "kernel/fs/vfs.h"
 #include "mm/hhdm.h"
 #include "kernel/kprintf.h"
@@ -22,7 +21,6 @@
 #include "proc/exec.h"
 #include "proc/process_internal.h"
 #include "proc/thread.h"
-#include "kernel/trace/trace.h"
 
 
 static process_t kernel_process = { .pid = 0, .name = "kernel", .state = PROCESS_ALIVE };
@@ -212,7 +210,7 @@ uint64_t process_spawn(process_t *parent, const spawn_request_t *req, int *err)
     }
     process_link_child(parent, p);
     *err = 0;
-    trace_process_started(parent, p, req->argv, req->argc);
+    process_hooks()->started(parent, p, req->argv, req->argc);
     sched_start(p->main_thread);
     return p->pid;
 fail:
@@ -354,8 +352,7 @@ void process_exit_current(uint64_t status)
     status = p->kill_status;
     if (thread_leave_process())
         sched_exit_current();
-    trace_process_exited(p, status);
-    share_drop_owner(p->pid);
+    process_hooks()->exited(p, status);
     fdtable_destroy(p->fdt); /* the last thread is out: nobody uses them any more */
     p->fdt = NULL;
     vnode_put(p->cwd);

@@ -20,14 +20,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <spindle/boot.h>
+#include "kernel/fs/procfs.h" /* process_info_t, process_state_t, PROCESS_NAME_MAX */
 #include "mm/aspace.h"
 #include "sched/sched.h"
 
-#define PROCESS_NAME_MAX   32
 #define PROCESS_MAX_FDS    64  /* == FDTABLE_MAX (kernel/fs/fdtable.h) */
 #define PROCESS_FAULT_BASE 128
 
-typedef enum { PROCESS_ALIVE = 1, PROCESS_ZOMBIE } process_state_t;
 struct fdtable;
 struct vnode;
 
@@ -80,6 +79,23 @@ typedef struct {
     aspace_t *share_from;           /* SPAWN_SHARE_MEMORY: its MAP_SHARED regions go along */
 } spawn_request_t;
 
+/* What the system-call layer does as processes start and end (the tracer's lines, the end
+ * of a process's share() offers), registered once at boot from above (syscall_init);
+ * process_hooks_register ASSERTs every member is set, the calls ASSERT it was done. */
+typedef struct {
+    /* A child was made and is about to run (argv for the tracer's +++ line). */
+    void (*started)(process_t *parent, process_t *child, const char *const *argv,
+                    uint64_t argc);
+    /* The calling process ends with status (wait() word); its threads are all out. */
+    void (*exited)(process_t *p, uint64_t status);
+} process_hooks_t;
+void process_hooks_register(const process_hooks_t *hooks);
+
+/* The process layer's answers to the layers below it (the scheduler's owner calls, the
+ * page-fault handler's address-space lookup, /proc's source): kernel_main registers them
+ * once, before process_init (process_register.c). */
+void process_register_lower(void);
+
 /* Creates the kernel process and makes the caller its thread; reads the root archive. */
 void process_init(const boot_info_t *bi);
 process_t *process_kernel(void);
@@ -128,19 +144,7 @@ size_t process_count(void);
 /* Processes counted against SPINDLE_PROCESS_MAX: those in the table and spawns under way. */
 size_t process_slots_used(void);
 
-/* A copy of what procfs shows about one process (alive or zombie). */
-typedef struct {
-    uint64_t pid, parent;            /* parent 0: the kernel or orphaned */
-    char name[PROCESS_NAME_MAX];
-    process_state_t state;
-    unsigned threads;
-    uint64_t memory_pages;           /* user pages + page tables */
-    uint64_t cpu_ns;                 /* CPU time of all its threads, ended ones included */
-    uint64_t rss_pages;              /* user pages it owns (resident) */
-    uint64_t vsize_pages;            /* pages of its mapped regions (guards and devices not) */
-    uint64_t start_ns;               /* clock_now_ns() at its start */
-    bool runnable;                   /* one of its threads runs or waits for a CPU */
-} process_info_t;
+/* A copy of what procfs shows about one process (process_info_t: kernel/fs/procfs.h). */
 bool process_info(uint64_t pid, process_info_t *out);
 /* CPU time of every thread p has had, ended ones included. Scheduler lock held. */
 uint64_t process_cpu_ns(const process_t *p);

@@ -21,5 +21,7 @@ const char *process_basename(const char *path);
  * or ENOENT, ENOEXEC, E2BIG, ENOMEM. */
 int process_load(struct vnode *dir, const char *path, const exec_args_t *args, aspace_t **out,
                  exec_start_t *start);
+/* The table process_hooks_register took (ASSERT: it was registered). */
+const process_hooks_t *process_hooks(void);
 
 #endif

@@ -4,6 +4,7 @@
  * Load = queued threads + the running one. Every function runs under the scheduler lock.
  */
 #include "sched/sched.h"
+#include "kernel/arch/tlb.h"
 #include "kernel/time/clock.h"
 
 /* A thread that left its CPU less than this long ago finds its cache still warm there. */
@@ -96,4 +97,23 @@ bool sched_pull(sched_cpu_t *cpu, unsigned margin)
     runq_insert(cpu, t);
     cpu->steals++;
     return true;
+}
+
+/* An idle CPU pulls waiting work on its own ticks, but a tickless one takes none: without
+ * this, a thread woken onto a busy CPU (cache-warm placement) waits there behind the
+ * running one while the idle CPU sleeps until its next timer, or for ever. */
+void sched_kick_idle_puller(sched_cpu_t *busy)
+{
+    if (!busy->rq_root || sched_pinned(busy->rq_root))
+        return;
+    for (unsigned i = 0; i < SCHED_MAX_CPUS; i++) {
+        sched_cpu_t *c = sched_cpu(i);
+        if (c == busy || !c->online || !c->tickless || c->current != c->idle)
+            continue;
+        if (!c->need_resched) {
+            c->need_resched = true;
+            ipi_send_resched(c->index);
+        }
+        return;
+    }
 }

@@ -26,7 +26,6 @@
 #include "kernel/panic.h"
 #include "kernel/time/clock.h"
 #include "kernel/uaccess.h"
-#include "proc/process.h"
 #include "sched/sched.h"
 
 #define FUTEX_BUCKETS 256
@@ -106,11 +105,6 @@ static void futex_cancel(thread_t *t)
     waiter_unlink(t->wait_obj);
 }
 
-static bool futex_interrupted(const thread_t *t)
-{
-    return t->process != process_kernel() && t->process->kill_pending;
-}
-
 int futex_wait(aspace_t *as, uint64_t uaddr, uint32_t val, uint64_t timeout_ns)
 {
     futex_key_t key;
@@ -132,7 +126,7 @@ int futex_wait(aspace_t *as, uint64_t uaddr, uint32_t val, uint64_t timeout_ns)
         err = EFAULT;
     else if (cur != val)
         err = EAGAIN;
-    else if (futex_interrupted(self))
+    else if (sched_kill_pending(self))
         err = EINTR;
     else if (timeout_ns == 0)
         err = ETIMEDOUT;

@@ -27,8 +27,6 @@
 #include "mm/aspace.h"
 #include "mm/heap.h"
 #include "mm/vmm.h"
-#include "proc/process.h"
-#include "proc/thread.h"
 
 /* The top 16 bytes of every thread's kernel stack: a magic word and the owner
  * (sched_current). IST stacks come from the same allocator but hold the CPU's interrupt
@@ -49,6 +47,7 @@ static uint64_t next_tid = 1;
 static bool sched_tickless_enabled;
 static bool sched_ready;              /* the boot CPU finished sched_init */
 static struct process *sched_kproc;   /* owner of the idle threads */
+static const sched_owner_t *sched_owner; /* registered by proc/ (sched_owner_register) */
 bool sched_verify_enabled;
 
 extern void sched_kthread_entry(void);
@@ -108,10 +107,28 @@ thread_t *sched_current(void)
     return sched_cpu_this()->current;
 }
 
+void sched_owner_register(const sched_owner_t *owner)
+{
+    ASSERT(sched_owner == NULL);
+    ASSERT(owner && owner->aspace && owner->kill_pending && owner->thread_attach &&
+           owner->thread_detach && owner->check_killed);
+    sched_owner = owner;
+}
+
+static const sched_owner_t *sched_owner_get(void)
+{
+    ASSERT(sched_owner != NULL);
+    return sched_owner;
+}
+
 bool sched_kill_pending(const thread_t *t)
 {
-    const process_t *p = t->process;
-    return p && p != process_kernel() && p->kill_pending;
+    return t->process && sched_owner_get()->kill_pending(t->process);
+}
+
+static aspace_t *sched_thread_aspace(const thread_t *t)
+{
+    return t->process ? sched_owner_get()->aspace(t->process) : NULL;
 }
 
 static void queue_push(thread_queue_t *q, thread_t *t)
@@ -225,7 +242,7 @@ thread_t *thread_create_user(struct process *p, const char *name, uint64_t rip, 
     f->rsp = rsp;
     f->ss = GDT_USER_DATA;
     thread_prepare_stack(t, (uint64_t)f, sched_user_first_entry, 0, 0);
-    thread_attach(p, t);
+    sched_owner_get()->thread_attach(p, t);
     return t;
 }
 
@@ -239,7 +256,7 @@ static void thread_free(thread_t *t)
 
 void thread_destroy_unstarted(thread_t *t)
 {
-    thread_detach(t->process, t);
+    sched_owner_get()->thread_detach(t->process, t);
     thread_free(t);
 }
 
@@ -280,8 +297,8 @@ static void sched_switch_to(sched_cpu_t *cpu, thread_t *next)
         arch_set_kernel_stack(cpu->index, next->kstack_top - KSTACK_RESERVED);
     /* CR3 always holds the current thread's space (an exiting process drops its own to
      * NULL before its last thread leaves), so equal spaces need no reload. */
-    aspace_t *prev_as = prev->process ? prev->process->aspace : NULL;
-    aspace_t *next_as = next->process ? next->process->aspace : NULL;
+    aspace_t *prev_as = sched_thread_aspace(prev);
+    aspace_t *next_as = sched_thread_aspace(next);
     if (prev_as != next_as)
         aspace_switch(prev_as, next_as, cpu->index);
     cpu->current = next;
@@ -603,6 +620,7 @@ void sched_timer_tick(void)
     }
     sched_account(cpu, cur, now);
     sched_pull(cpu, 2);
+    sched_kick_idle_puller(cpu);
     thread_t *min = runq_peek_min(cpu);
     if (min && min->vruntime < cur->vruntime)
         cpu->need_resched = true;
@@ -618,7 +636,7 @@ void sched_interrupt_exit(interrupt_frame_t *frame)
     if (frame->rflags & RFLAGS_IF)
         sched_switch_if_asked();
     if ((frame->cs & 3) == 3)
-        process_check_killed();
+        sched_owner_get()->check_killed();
 }
 
 /* The flag is read without the lock first: a remote waker sets it under the lock and then
@@ -635,8 +653,8 @@ void sched_syscall_exit(void)
  * timer deadline (none at all without timers). Scheduler lock held. */
 static void sched_idle_stop_tick(sched_cpu_t *cpu)
 {
-    if (!sched_tickless_enabled)
-        return;
+    if (!sched_tickless_enabled || (cpu->index == 0 && apic_timer_has_hooks()))
+        return; /* CPU 0's tick also polls drivers without interrupts (xHCI without MSI) */
     uint64_t ns = 0;
     if (cpu->timers) {
         uint64_t now = clock_now_ns(), at = cpu->timers->timer_deadline;
@@ -697,9 +715,8 @@ void sched_init(struct process *kproc)
     sched_init_cpu(0);
     sched_verify_enabled = cmdline_has(&kernel_cmdline, "sched_verify") ||
                            cmdline_has(&kernel_cmdline, "ktest");
-    /* Tickless idle is opt-in (`tickless`): under the fuzzer it lost a wake-up (a sleeper
-     * never woke), so the periodic tick stays the default until that is found. */
-    sched_tickless_enabled = cmdline_has(&kernel_cmdline, "tickless");
+    /* Tickless idle is the default; `notickless` keeps the periodic tick on idle CPUs. */
+    sched_tickless_enabled = !cmdline_has(&kernel_cmdline, "notickless");
     sched_cpu_t *cpu = sched_cpu_this();
     sched_adopt_running(cpu, kproc, "kmain");
     cpu->idle = thread_create_kernel(kproc, "idle", sched_idle_loop, NULL);

@@ -25,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "kernel/arch/arch.h"
+#include "mm/aspace.h"
 #include "syscall/syscall_ctx.h"
 
 #define SCHED_KSTACK_SIZE (16 * 1024)
@@ -117,9 +118,26 @@ typedef struct {
     thread_t *timers;
 } sched_cpu_t;
 
+/* What the scheduler needs of the layer that owns threads (proc/): threads carry an opaque
+ * struct process, and only these calls look inside it. Registered once by that layer
+ * before its first thread (sched_owner_register ASSERTs every member is set); the
+ * scheduler ASSERTs that it was before it uses one. */
+typedef struct {
+    /* The address space p's threads run in; NULL for the kernel and an exited process. */
+    aspace_t *(*aspace)(const struct process *p);
+    /* p is a user process being killed (exit, kill, fatal fault): its waits end with EINTR. */
+    bool (*kill_pending)(const struct process *p);
+    /* A user thread joins p (thread_create_user) / a thread that never ran leaves it. */
+    void (*thread_attach)(struct process *p, thread_t *t);
+    void (*thread_detach)(struct process *p, thread_t *t);
+    /* An interrupt returns to ring 3: the running thread stops if its process is killed. */
+    void (*check_killed)(void);
+} sched_owner_t;
+void sched_owner_register(const sched_owner_t *owner);
+
 /* Makes the caller (kernel_main) the boot thread of process kproc and starts an idle thread. */
 void sched_init(struct process *kproc);
-/* True when idle CPUs stop the periodic tick (command-line flag `tickless`). */
+/* True when idle CPUs stop the periodic tick (the default; `notickless` turns it off). */
 bool sched_tickless(void);
 /* Per CPU: its sched_cpu_t record, XSAVE and FSGSBASE. */
 void sched_init_cpu(unsigned index);
@@ -195,6 +213,9 @@ sched_cpu_t *sched_place(thread_t *t, bool woken);
 void sched_rebase(thread_t *t, const sched_cpu_t *from, const sched_cpu_t *to);
 /* Pulls one queued thread onto cpu from a CPU with at least margin more load. */
 bool sched_pull(sched_cpu_t *cpu, unsigned margin);
+/* On busy's tick: a thread that could move waits in its queue, so one idle CPU that
+ * stopped its own tick (tickless) is woken to pull it. */
+void sched_kick_idle_puller(sched_cpu_t *busy);
 
 /* Preemption off/on for the current thread (interrupts stay on). */
 void sched_preempt_disable(void);

@@ -239,6 +239,6 @@ KTEST(sched_idle_is_tickless_and_wakes_on_time)
     uint64_t took = clock_now_ns() - t0;
     KTEST_EXPECT(took >= 100000000ULL);
     KTEST_EXPECT(took < 100000000ULL + 250000000ULL); /* on time, plus host-load slack */
-    if (sched_tickless())
+    if (sched_tickless() && !apic_timer_has_hooks()) /* a polled driver keeps CPU 0's tick */
         KTEST_EXPECT(apic_timer_ticks() - ticks <= 4);
 }

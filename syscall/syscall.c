@@ -67,6 +67,7 @@ void syscall_init(void)
         panic("syscall: table has %lu entries, syscalls.spec has %d", n, SYS_COUNT);
     syscall_count = n;
     kprintf("syscall: %lu calls registered\n", n);
+    syscall_process_hooks_register();
 }
 
 uint64_t syscall_table_size(void)

@@ -58,6 +58,9 @@ uint64_t syscall_fail(int code);
 
 /* Sorts and checks the table (panics on a gap or duplicate). Once, on the boot CPU. */
 void syscall_init(void);
+/* Hands the process layer what this layer does as processes start and end (syscall_init;
+ * process_hooks.c). */
+void syscall_process_hooks_register(void);
 /* EFER.SCE, STAR, LSTAR, SFMASK on the calling CPU. */
 void syscall_init_cpu(void);
 

@@ -9,14 +9,15 @@
  */
 #include "kernel/arch/apic.h"
 #include "kernel/acpi/acpi.h"
+#include "kernel/arch/arch_mem.h"
 #include "kernel/arch/arch.h"
 #include "kernel/arch/cpu.h"
 #include "kernel/arch/hooks.h"
 #include "kernel/arch/smp.h"
 #include "kernel/kprintf.h"
+#include "kernel/panic.h"
 #include "kernel/time/clock.h"
 #include "mm/hhdm.h"
-#include "mm/vmm.h"
 
 #define APIC_BASE_BSP       (1ULL << 8)
 #define APIC_BASE_EXTD      (1ULL << 10)
@@ -50,7 +51,7 @@
 
 #define LVT_MASKED          (1u << 16)
 #define LVT_DELIVERY_NMI    (4u << 8)
-#define LVT_TIMER_PERIODIC  (1u << 17)
+#define LVT_TIMER_PERIODIC  APIC_LVT_TIMER_PERIODIC
 #define SVR_ENABLE          (1u << 8)
 #define TIMER_DIV_16        0x3u
 #define TIMER_CAL_NS        2000000ULL  /* 2 ms: >100k LAPIC counts, error well under 0.1 % */
@@ -71,10 +72,29 @@ static uint32_t lapic_read(uint32_t reg)
 
 static void lapic_write(uint32_t reg, uint32_t v)
 {
+    /* The timer's mode changes only while it is stopped (lapic_timer_program says why). */
+    ASSERT(reg != LAPIC_LVT_TIMER || lapic_read(LAPIC_TIMER_INIT) == 0);
     if (lapic_x2)
         wrmsr(X2APIC_MSR_BASE + (reg >> 4), v);
     else
         lapic_mmio[reg / 4] = v;
+}
+
+/* Every change of the timer's mode or count goes through here, in this order: stop it
+ * (initial count 0), set the mode, then load the count. The mode must never change while a
+ * count meant for the other mode is loaded: QEMU (hw/intc/apic.c) re-arms the timer on an
+ * LVT write with the count already there, so switching to periodic while a one-shot's
+ * count of 1 is loaded makes a 32 ns periodic timer. Its main loop then fires it back to
+ * back, each expiry scheduling the next one 32 ns after the last, never catching up with
+ * the clock, and holds the big lock all the while, so the vCPU never gets to write the
+ * period that would end it: the machine freezes, every sleeper with it. This was the lost
+ * wake-up of tickless idle (issue 18). On hardware the same order would be a short
+ * interrupt storm. lapic_write ASSERTs the rule for every write of the timer's LVT entry. */
+static void lapic_timer_program(uint32_t lvt, uint32_t count)
+{
+    lapic_write(LAPIC_TIMER_INIT, 0);
+    lapic_write(LAPIC_LVT_TIMER, lvt);
+    lapic_write(LAPIC_TIMER_INIT, count);
 }
 
 volatile void *apic_mmio_map(uint64_t phys)
@@ -82,10 +102,10 @@ volatile void *apic_mmio_map(uint64_t phys)
     uint64_t page = PAGE_ALIGN_DOWN(phys);
     uint64_t limit = acpi_hhdm_limit ? acpi_hhdm_limit : (4ULL << 30);
 
-    /* The direct map uses 2 MiB/1 GiB pages that vmm_map_page won't split, so the uncached
-     * mapping goes into a window of its own. */
+    /* The direct map uses 2 MiB/1 GiB pages that a 4 KiB mapping won't split, so the
+     * uncached mapping goes into a window of its own. */
     if (page < APIC_MMIO_WINDOW_SIZE) {
-        if (vmm_map_page(APIC_MMIO_WINDOW + page, page, VMM_WRITE | VMM_NOCACHE))
+        if (arch_mem()->map_uncached(APIC_MMIO_WINDOW + page, page))
             return (volatile void *)(APIC_MMIO_WINDOW + phys);
         kprintf("apic: can't map MMIO page 0x%llx uncached\n", (unsigned long long)page);
     }
@@ -159,7 +179,7 @@ static void lapic_setup_local(void)
     uint32_t max_lvt = (lapic_read(LAPIC_VERSION) >> 16) & 0xFF;
 
     lapic_write(LAPIC_TPR, 0);
-    lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | APIC_TIMER_VECTOR);
+    lapic_timer_program(LVT_MASKED | APIC_TIMER_VECTOR, 0); /* the firmware's timer stops */
     lapic_write(LAPIC_LVT_LINT0, LVT_MASKED);
     lapic_write(LAPIC_LVT_LINT1, LVT_DELIVERY_NMI);
     lapic_write(LAPIC_LVT_ERROR, LVT_MASKED);
@@ -233,6 +253,11 @@ bool apic_timer_hook_add(void (*fn)(void))
     return true;
 }
 
+bool apic_timer_has_hooks(void)
+{
+    return __atomic_load_n(&apic_timer_hook_count, __ATOMIC_ACQUIRE) != 0;
+}
+
 static void apic_timer_handler(interrupt_frame_t *frame)
 {
     (void)frame;
@@ -247,12 +272,22 @@ static void apic_timer_handler(interrupt_frame_t *frame)
     arch_hooks()->timer_tick();
 }
 
+void apic_timer_state(uint32_t *lvt, uint32_t *count)
+{
+    *lvt = lapic_read(LAPIC_LVT_TIMER);
+    *count = lapic_read(LAPIC_TIMER_INIT);
+}
+
+uint32_t apic_timer_period_count(void)
+{
+    return lapic_period_count;
+}
+
 /* LAPIC timer ticks per second (after the divide-by-16) measured against clock_now_ns. */
 static uint64_t apic_timer_calibrate(void)
 {
     lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
-    lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | APIC_TIMER_VECTOR); /* one-shot, silent */
-    lapic_write(LAPIC_TIMER_INIT, 0xFFFFFFFFu);
+    lapic_timer_program(LVT_MASKED | APIC_TIMER_VECTOR, 0xFFFFFFFFu); /* one-shot, silent */
     uint64_t t0 = clock_now_ns();
     clock_delay_ns(TIMER_CAL_NS);
     uint32_t left = lapic_read(LAPIC_TIMER_CUR);
@@ -283,8 +318,7 @@ void apic_timer_start(uint32_t hz)
         count = 0xFFFFFFFFu;
     idt_set_handler(APIC_TIMER_VECTOR, apic_timer_handler);
     lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
-    lapic_write(LAPIC_LVT_TIMER, LVT_TIMER_PERIODIC | APIC_TIMER_VECTOR);
-    lapic_write(LAPIC_TIMER_INIT, (uint32_t)count);
+    lapic_timer_program(LVT_TIMER_PERIODIC | APIC_TIMER_VECTOR, (uint32_t)count);
     lapic_period_count = (uint32_t)count;
     kprintf("apic: timer %u Hz (LAPIC timer %llu kHz after /16, count %llu)\n", hz,
             (unsigned long long)(lapic_timer_hz / 1000), (unsigned long long)count);
@@ -300,8 +334,7 @@ bool apic_timer_oneshot_ns(uint64_t ns)
         count = (ns < max_ns ? ns : max_ns) * lapic_timer_hz / 1000000000ULL;
         count = count ? (count > 0xFFFFFFFFu ? 0xFFFFFFFFu : count) : 1;
     }
-    lapic_write(LAPIC_LVT_TIMER, APIC_TIMER_VECTOR); /* one-shot */
-    lapic_write(LAPIC_TIMER_INIT, (uint32_t)count);  /* 0 stops it */
+    lapic_timer_program(APIC_TIMER_VECTOR, (uint32_t)count); /* one-shot; 0: stopped */
     return true;
 }
 
@@ -309,8 +342,7 @@ void apic_timer_resume_periodic(void)
 {
     if (!lapic_period_count)
         return;
-    lapic_write(LAPIC_LVT_TIMER, LVT_TIMER_PERIODIC | APIC_TIMER_VECTOR);
-    lapic_write(LAPIC_TIMER_INIT, lapic_period_count);
+    lapic_timer_program(LVT_TIMER_PERIODIC | APIC_TIMER_VECTOR, lapic_period_count);
 }
 
 uint64_t apic_timer_ticks(void)
@@ -328,6 +360,5 @@ void apic_timer_start_ap(void)
     if (!lapic_ready || !lapic_period_count)
         return;
     lapic_write(LAPIC_TIMER_DIV, TIMER_DIV_16);
-    lapic_write(LAPIC_LVT_TIMER, LVT_TIMER_PERIODIC | APIC_TIMER_VECTOR);
-    lapic_write(LAPIC_TIMER_INIT, lapic_period_count);
+    lapic_timer_program(LVT_TIMER_PERIODIC | APIC_TIMER_VECTOR, lapic_period_count);
 }

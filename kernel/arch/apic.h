@@ -24,6 +24,8 @@ uint64_t apic_timer_ticks(void);      /* ticks seen on this CPU */
 /* Registers fn to run in interrupt context on every timer tick of CPU 0 (at most 4; false
  * when full). For drivers without interrupts that must notice work (xHCI without MSI). */
 bool apic_timer_hook_add(void (*fn)(void));
+/* True once a hook is registered: CPU 0 must then keep its tick while idle (tickless). */
+bool apic_timer_has_hooks(void);
 uint64_t apic_timer_ticks_cpu(unsigned cpu); /* ticks seen on CPU cpu */
 /* An AP: the same periodic tick the boot CPU started (nothing if it did not). */
 void apic_timer_start_ap(void);
@@ -32,6 +34,11 @@ void apic_timer_start_ap(void);
  * the timer is not running (nothing changed). */
 bool apic_timer_oneshot_ns(uint64_t ns);
 void apic_timer_resume_periodic(void);
+/* Tests: this CPU's timer LVT entry and initial count, and the periodic tick's count (0:
+ * the timer never started). Every mode change happens with the count stopped (0). */
+#define APIC_LVT_TIMER_PERIODIC (1u << 17)
+void apic_timer_state(uint32_t *lvt, uint32_t *count);
+uint32_t apic_timer_period_count(void);
 /* Routes ISA irq to vector on the boot CPU through the IOAPIC (honouring overrides). */
 void ioapic_route_irq(uint8_t irq, uint8_t vector);
 /* The same with default_flags (MPS INTI flags: 0x0F = level, active low, what the ACPI SCI

@@ -1,9 +1,10 @@
 /*
- * hooks.c - the registered table of upward calls (hooks.h). Written once on the boot CPU
- * before interrupts, exceptions from ring 3 or APs exist; read-only afterwards, so readers
- * take no lock.
+ * hooks.c - the registered tables of upward calls (hooks.h, arch_mem.h). Written once on
+ * the boot CPU before interrupts, exceptions from ring 3 or APs exist (and, for the memory
+ * table, before apic_init); read-only afterwards, so readers take no lock.
  */
 #include <stddef.h>
+#include "kernel/arch/arch_mem.h"
 #include "kernel/arch/hooks.h"
 #include "kernel/panic.h"
 
@@ -21,4 +22,20 @@ const arch_hooks_t *arch_hooks(void)
 {
     ASSERT(registered != NULL);
     return registered;
+}
+
+static const arch_mem_t *registered_mem;
+
+void arch_mem_register(const arch_mem_t *mem)
+{
+    ASSERT(registered_mem == NULL);
+    ASSERT(mem && mem->map_uncached && mem->page_alloc_below && mem->page_free &&
+           mem->kstack_alloc && mem->kernel_pml4 && mem->nx_enabled);
+    registered_mem = mem;
+}
+
+const arch_mem_t *arch_mem(void)
+{
+    ASSERT(registered_mem != NULL);
+    return registered_mem;
 }

@@ -21,6 +21,7 @@
 #include "kernel/acpi/acpi.h"
 #include "kernel/arch/apic.h"
 #include "kernel/arch/arch.h"
+#include "kernel/arch/arch_mem.h"
 #include "kernel/arch/cpu.h"
 #include "kernel/arch/hooks.h"
 #include "kernel/arch/smp_trampoline.h"
@@ -30,9 +31,7 @@
 #include "kernel/panic.h"
 #include "kernel/time/clock.h"
 #include "mm/hhdm.h"
-#include "mm/pmm.h"
 #include "mm/pte.h"
-#include "mm/vmm.h"
 
 #define MSR_TSC_AUX        0xC0000103
 #define EFER_LME           (1ULL << 8)
@@ -57,7 +56,7 @@ static void smp_tramp_free(smp_tramp_t *t)
 {
     for (int i = 0; i < TRAMP_PAGES; i++)
         if (t->pages[i])
-            pmm_free(t->pages[i]);
+            arch_mem()->page_free(t->pages[i]);
 }
 
 static void smp_tramp_build_tables(const smp_tramp_t *t)
@@ -65,7 +64,7 @@ static void smp_tramp_build_tables(const smp_tramp_t *t)
     uint64_t *pml4 = phys_to_virt(t->pages[TRAMP_PML4]);
     uint64_t *pdpt = phys_to_virt(t->pages[TRAMP_PDPT]);
     uint64_t *pd = phys_to_virt(t->pages[TRAMP_PD]);
-    const uint64_t *kernel = phys_to_virt(vmm_kernel_pml4());
+    const uint64_t *kernel = phys_to_virt(arch_mem()->kernel_pml4());
 
     memset(pml4, 0, PAGE_SIZE);
     memset(pdpt, 0, PAGE_SIZE);
@@ -73,7 +72,7 @@ static void smp_tramp_build_tables(const smp_tramp_t *t)
     pml4[0] = t->pages[TRAMP_PDPT] | PTE_P | PTE_W;
     pdpt[0] = t->pages[TRAMP_PD] | PTE_P | PTE_W;
     pd[0] = 0 | PTE_P | PTE_PS; /* low 2 MiB identity, read-only, executable */
-    /* The kernel half's PML4 entries are all preallocated by vmm_init and never change. */
+    /* The kernel half's PML4 entries are all preallocated by mm (vmm_init) and never change. */
     for (int i = 256; i < 512; i++)
         pml4[i] = kernel[i];
 }
@@ -95,7 +94,7 @@ static void smp_tramp_fill(smp_tramp_t *t)
     pr->far64_offset = (uint32_t)(base + (uint64_t)(smp_trampoline_lm64 - smp_trampoline_start));
     pr->far64_sel = TRAMP_SEL_CODE64;
     pr->temp_cr3 = (uint32_t)t->pages[TRAMP_PML4];
-    pr->efer_bits = (uint32_t)(EFER_LME | (vmm_nx_enabled() ? EFER_NXE : 0));
+    pr->efer_bits = (uint32_t)(EFER_LME | (arch_mem()->nx_enabled() ? EFER_NXE : 0));
     pr->entry = (uint64_t)smp_ap_long_entry;
     t->params = pr;
 }
@@ -105,7 +104,7 @@ static bool smp_tramp_setup(smp_tramp_t *t)
     *t = (smp_tramp_t){ 0 };
     for (int i = 0; i < TRAMP_PAGES; i++) {
         /* Never page 0 (0 means none): that would be SIPI vector 0 and the real-mode IVT. */
-        t->pages[i] = pmm_alloc_below(LOW_MEMORY_LIMIT);
+        t->pages[i] = arch_mem()->page_alloc_below(LOW_MEMORY_LIMIT);
         if (t->pages[i] == 0)
             goto fail;
     }
@@ -138,7 +137,7 @@ static void percpu_record_self(percpu_t *p)
 void smp_ap_main(percpu_t *p)
 {
     arch_init_cpu_ap(p->index, p->ist_tops, p->stack_top - SMP_AP_STACK_RESERVED);
-    write_cr3(vmm_kernel_pml4()); /* the trampoline GDT is no longer needed */
+    write_cr3(arch_mem()->kernel_pml4()); /* the trampoline GDT is no longer needed */
     arch_hooks()->ap_init_cpu();
     if (smp_have_rdtscp())
         wrmsr(MSR_TSC_AUX, p->index);
@@ -160,11 +159,11 @@ void smp_ap_main(percpu_t *p)
 
 static bool smp_alloc_stacks(percpu_t *p)
 {
-    p->stack_top = vmm_alloc_kstack(SMP_AP_STACK_SIZE);
+    p->stack_top = arch_mem()->kstack_alloc(SMP_AP_STACK_SIZE);
     if (!p->stack_top)
         return false;
     for (int i = 0; i < IST_STACK_COUNT; i++) {
-        p->ist_tops[i] = vmm_alloc_kstack(IST_STACK_SIZE);
+        p->ist_tops[i] = arch_mem()->kstack_alloc(IST_STACK_SIZE);
         if (!p->ist_tops[i])
             return false; /* the rest stays allocated with the record: a one-off boot cost */
     }

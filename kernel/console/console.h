@@ -34,6 +34,11 @@ bool console_lock(void);
 void console_unlock(bool irq_were_enabled);
 void console_write_locked(const char *s, size_t n);
 
+/* Typed input (console_input.c): keyboard drivers feed each character to the one sink the
+ * console device registers (kernel/fs/dev_console.c), which must exist by then. */
+void console_input_sink_register(void (*sink)(char c));
+void console_input_feed(char c);
+
 /* Panic path: makes console_write skip its lock (another CPU may hold it forever). */
 void console_force_unlocked(void);
 

@@ -15,9 +15,9 @@
 #include "kernel/arch/apic.h"
 #include "kernel/arch/arch.h"
 #include "kernel/arch/cpu.h"
+#include "kernel/console/console.h"
 #include "kernel/console/ps2kbd.h"
 #include "kernel/console/ps2keymap.h"
-#include "kernel/fs/devfs.h"
 #include "kernel/kprintf.h"
 #include "kernel/time/clock.h"
 
@@ -100,7 +100,7 @@ static void ps2_irq(interrupt_frame_t *frame)
         char out[PS2KEY_OUT_MAX];
         size_t n = ps2key_feed(&ps2_keys, code, out);
         for (size_t k = 0; k < n; k++)
-            console_input_char(out[k]);
+            console_input_feed(out[k]);
     }
     apic_eoi();
 }

@@ -1,7 +1,7 @@
 /*
  * ps2kbd.h - the PS/2 keyboard behind an i8042 controller (QEMU, and the many PCs whose
  * firmware emulates one for a USB keyboard). Keys become terminal bytes
- * (kernel/console/ps2keymap.h) fed to the console's input (console_input_char).
+ * (kernel/console/ps2keymap.h) fed to the console's input (console_input_feed).
  */
 #ifndef KERNEL_CONSOLE_PS2KBD_H
 #define KERNEL_CONSOLE_PS2KBD_H

@@ -1,7 +1,8 @@
 /*
  * dev_console.c - /dev/console: writes go to every kernel console (serial + framebuffer);
  * reads are line-buffered input from COM1 (IRQ 4 through the IOAPIC) and from any other
- * driver that calls console_input_char() (the PS/2 keyboard of the shell issue).
+ * driver that calls console_input_char() (the USB keyboard; the PS/2 keyboard, at the arch
+ * level, reaches it through console_input_feed, kernel/console/console_input.c).
  *
  * Line discipline: characters are echoed and collected in an edit line; backspace/DEL
  * erases, CR becomes LF, Ctrl-D hands over the line without a newline (an empty one reads
@@ -92,6 +93,7 @@ static void console_irq(interrupt_frame_t *frame)
 
 void dev_console_init(void)
 {
+    console_input_sink_register(console_input_char); /* keyboards below fs feed it */
     if (!serial_present(COM1_PORT))
         return;
     idt_set_handler(CONSOLE_VECTOR, console_irq);

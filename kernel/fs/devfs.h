@@ -22,8 +22,8 @@ void dev_fb_set(const boot_framebuffer_t *fb);
  * physical range. */
 bool dev_fb_range(const file_t *f, uint64_t *phys, uint64_t *size);
 
-/* The console's input side: IRQ/polling setup, and the hook other input drivers (the
- * PS/2 keyboard) call with each character typed. */
+/* The console's input side: IRQ/polling setup (it registers console_input_char as the
+ * sink of console_input_feed), and what input drivers call with each character typed. */
 void dev_console_init(void);
 void console_input_char(char c);
 

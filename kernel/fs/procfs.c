@@ -1,6 +1,7 @@
 /*
- * procfs.c - the /proc file system (see procfs.h). Process data comes from
- * process_info()/process_next_pid(), which copy it out under the process table's lock.
+ * procfs.c - the /proc file system (see procfs.h). Process data comes from the source the
+ * process layer registers (procfs_source_t: info and next_pid copy it out under the
+ * process table's lock).
  */
 #include "kernel/fs/procfs.h"
 #include <spindle/errno.h>
@@ -9,7 +10,6 @@
 #include "kernel/panic.h"
 #include "kernel/sysinfo.h"
 #include "mm/heap.h"
-#include "proc/process.h"
 
 #define PROCFS_TEXT_MAX 256 /* a one-value field or status */
 /* /proc/PID/stat: the name and 52 numbers of at most 20 digits, with their spaces. */
@@ -22,6 +22,21 @@ static const char *const field_names[FIELD_COUNT] = {
 };
 
 static size_t procfs_format_loadavg(char *buf, size_t cap);
+
+static const procfs_source_t *procfs_src; /* procfs_source_register */
+
+void procfs_source_register(const procfs_source_t *src)
+{
+    ASSERT(procfs_src == NULL);
+    ASSERT(src && src->info && src->next_pid && src->count && src->self_pid);
+    procfs_src = src;
+}
+
+static const procfs_source_t *procfs_source(void)
+{
+    ASSERT(procfs_src != NULL);
+    return procfs_src;
+}
 
 /* Files of the root itself (pid 0 nodes, field FIELD_ROOT + index): /proc/system, the
  * machine summary of kernel/sysinfo.c for `sysinfo`, and the Linux-format files. readdir
@@ -116,10 +131,10 @@ static int root_lookup(vnode_t *dir, const char *name, size_t len, vnode_t **out
         if (strlen(root_files[i].name) == len && memcmp(root_files[i].name, name, len) == 0)
             return procfs_node(VNODE_FILE, &procfs_file_ops, 0, FIELD_ROOT + i, dir, out);
     if (len == 4 && memcmp(name, "self", 4) == 0)
-        pid = process_current()->pid;
+        pid = procfs_source()->self_pid();
     else if (!parse_pid(name, len, &pid))
         return ENOENT;
-    if (!process_info(pid, &info))
+    if (!procfs_source()->info(pid, &info))
         return ENOENT;
     return procfs_node(VNODE_DIR, &procfs_pid_ops, pid, 0, dir, out);
 }
@@ -145,7 +160,7 @@ static int root_readdir(vnode_t *dir, uint64_t *cookie, vfs_dirent_t *out)
         return 0;
     }
     uint64_t pid;
-    if (!process_next_pid(*cookie, &pid))
+    if (!procfs_source()->next_pid(*cookie, &pid))
         return ENOENT;
     out->ino = procfs_ino(pid, PROCFS_DIR_FIELD);
     out->type = VNODE_DIR;
@@ -235,9 +250,9 @@ static size_t procfs_format(const process_info_t *pi, unsigned field, char *buf,
 static size_t procfs_format_loadavg(char *buf, size_t cap)
 {
     uint64_t pid = 1, last = 0;
-    while (process_next_pid(pid, &pid))
+    while (procfs_source()->next_pid(pid, &pid))
         last = pid++;
-    int n = snprintf(buf, cap, "0.00 0.00 0.00 1/%zu %llu\n", process_count(),
+    int n = snprintf(buf, cap, "0.00 0.00 0.00 1/%zu %llu\n", procfs_source()->count(),
                      (unsigned long long)last);
     return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
 }
@@ -251,7 +266,7 @@ static procfs_text_t *procfs_text_make(const procfs_node_t *n, int *err)
         size_t i = n->field - FIELD_ROOT;
         cap = root_files[i].cap ? root_files[i].cap : sysinfo_cpuinfo_max();
     } else {
-        if (!process_info(n->pid, &info)) {
+        if (!procfs_source()->info(n->pid, &info)) {
             *err = ENOENT;
             return NULL;
         }
